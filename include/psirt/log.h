@@ -1,0 +1,25 @@
+/*
+ * NAME
+ *	log - syslog in the Postfix shape
+ * DESCRIPTION
+ *	One line per decision, facility mail, "ident[pid]: QUEUEID: k=v, ..."
+ *	where the queue id is the case ID or a raw SHA-256 prefix. Callers pass
+ *	attacker-supplied values through text_printable() first. With
+ *	log_open(..., LOG_TO_STDERR) lines go to stderr instead (the staff CLI
+ *	and the tests); psirt-filter never writes to stderr.
+ */
+#ifndef PSIRT_LOG_H
+#define PSIRT_LOG_H
+
+#include "psirt/compat.h"
+
+#define LOG_TO_SYSLOG 0
+#define LOG_TO_STDERR 1
+
+/* log_open - set the program name and destination */
+void log_open(const char *ident, int where);
+void log_info(const char *fmt, ...) PSIRT_PRINTF(1, 2);
+void log_warning(const char *fmt, ...) PSIRT_PRINTF(1, 2);
+void log_error(const char *fmt, ...) PSIRT_PRINTF(1, 2);
+
+#endif
