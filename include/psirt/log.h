@@ -6,7 +6,8 @@
  *	where the queue id is the case ID or a raw SHA-256 prefix. Callers pass
  *	attacker-supplied values through text_printable() first. With
  *	log_open(..., LOG_TO_STDERR) lines go to stderr instead (the staff CLI
- *	and the tests); psirt-filter never writes to stderr.
+ *	and the tests); psirt-filter never writes to stderr. log_open_file()
+ *	appends the same lines, with a time and pid, to a file (the tests).
  */
 #ifndef PSIRT_LOG_H
 #define PSIRT_LOG_H
@@ -18,6 +19,8 @@
 
 /* log_open - set the program name and destination */
 void log_open(const char *ident, int where);
+/* log_open_file - also append every line to path; -1 if it cannot */
+int log_open_file(const char *path);
 void log_info(const char *fmt, ...) PSIRT_PRINTF(1, 2);
 void log_warning(const char *fmt, ...) PSIRT_PRINTF(1, 2);
 void log_error(const char *fmt, ...) PSIRT_PRINTF(1, 2);

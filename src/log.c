@@ -1,0 +1,96 @@
+/*
+ * NAME
+ *	log - syslog in the Postfix shape
+ * DESCRIPTION
+ *	See include/psirt/log.h. Callers escape attacker-supplied values.
+ */
+#include <stdarg.h>
+#include <time.h>
+#include <stdio.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "psirt/log.h"
+
+static const char *log_ident = "psirt";
+static int log_where = LOG_TO_STDERR;
+static FILE *log_file;
+
+/* log_open - set the program name and destination */
+void
+log_open(const char *ident, int where)
+{
+	log_ident = ident;
+	log_where = where;
+	if (where == LOG_TO_SYSLOG)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+/* log_open_file - also append every line to path */
+int
+log_open_file(const char *path)
+{
+	FILE *f = fopen(path, "ae");
+
+	if (f == NULL)
+		return -1;
+	setvbuf(f, NULL, _IOLBF, 0);
+	log_file = f;
+	return 0;
+}
+
+/* log_v - one line at a priority */
+static void
+log_v(int prio, const char *fmt, va_list ap)
+{
+	if (log_file != NULL) {
+		va_list aq;
+
+		va_copy(aq, ap);
+		fprintf(log_file, "%lld %s[%ld]: ", (long long)time(NULL),
+		    log_ident, (long)getpid());
+		vfprintf(log_file, fmt, aq);
+		fputc('\n', log_file);
+		va_end(aq);
+	}
+	if (log_where == LOG_TO_SYSLOG) {
+		vsyslog(prio, fmt, ap);
+		return;
+	}
+	fprintf(stderr, "%s: ", log_ident);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* log_info - an informational line */
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+/* log_warning - a warning line */
+void
+log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+/* log_error - an error line */
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v(LOG_ERR, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,223 @@
+/*
+ * NAME
+ *	worker - run untrusted-structure work in a limited child process
+ * DESCRIPTION
+ *	See include/psirt/worker.h. The child's exit status tells the parent
+ *	how it ended: 0 after writing a whole result, WORKER_EXIT_NOMEM when
+ *	an allocation failed under RLIMIT_AS; a signal (SIGSEGV, SIGABRT,
+ *	SIGXCPU, SIGKILL) is a crash or, for SIGXCPU, the CPU limit. The child
+ *	leaves with _exit() — it is a separate process, not the filter.
+ * LIMITS
+ *	worker_memory_limit, worker_timeout (wall clock here, CPU seconds by
+ *	RLIMIT_CPU), max_result bytes of result.
+ * DIAGNOSTICS
+ *	-1 with error_r only when pipe() or fork() fail.
+ * SECURITY
+ *	The parent never trusts the result: report_decode() checks it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "psirt/buf.h"
+#include "psirt/safeio.h"
+#include "psirt/worker.h"
+#include "psirt/xalloc.h"
+
+#define WORKER_EXIT_NOMEM 3
+#define WORKER_MAX_FDS 64
+
+/* child_nomem - out of memory inside the worker: a limit, not a retry */
+static void
+child_nomem(void)
+{
+	_exit(WORKER_EXIT_NOMEM);
+}
+
+/* child_limits - lower the child's resource limits */
+static void
+child_limits(const struct worker_opts *opts)
+{
+	struct rlimit rl;
+
+	rl.rlim_cur = rl.rlim_max = 0;
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)setrlimit(RLIMIT_FSIZE, &rl);
+	rl.rlim_cur = opts->timeout;
+	rl.rlim_max = opts->timeout + 1;
+	(void)setrlimit(RLIMIT_CPU, &rl);
+	rl.rlim_cur = rl.rlim_max = WORKER_MAX_FDS;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+#ifndef PSIRT_SANITIZERS
+	rl.rlim_cur = rl.rlim_max = opts->memory_limit;
+	(void)setrlimit(RLIMIT_AS, &rl);
+#endif
+}
+
+/* child_main - the worker process */
+PSIRT_NORETURN static void
+child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
+{
+	struct report *r;
+	struct buf out;
+	int devnull;
+
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/*
+	 * A crash here is an expected outcome the parent handles: no
+	 * sanitizer runtime report, just the signal.
+	 */
+	(void)signal(SIGSEGV, SIG_DFL);
+	(void)signal(SIGBUS, SIG_DFL);
+	(void)signal(SIGFPE, SIG_DFL);
+	(void)signal(SIGILL, SIG_DFL);
+	devnull = open("/dev/null", O_RDWR);
+	if (devnull >= 0) {
+		(void)dup2(devnull, STDIN_FILENO);
+		(void)dup2(devnull, STDOUT_FILENO);
+		(void)dup2(devnull, STDERR_FILENO);
+		if (devnull > STDERR_FILENO)
+			(void)close(devnull);
+	}
+	xalloc_set_fail_handler(child_nomem);
+	child_limits(opts);
+	if (opts->test_hook != NULL &&
+	    strcmp(opts->test_hook, "worker-hang") == 0)
+		for (;;)
+			(void)pause();
+	if (opts->test_hook != NULL &&
+	    strcmp(opts->test_hook, "worker-crash") == 0)
+		abort();
+	r = report_new();
+	fn(arg, r);
+	buf_init(&out, opts->max_result);
+	if (report_encode(r, &out) != BUF_OK) {
+		report_free(&r);
+		r = report_new();
+		report_quarantine(r, "limit:result-size");
+		buf_reset(&out);
+		(void)report_encode(r, &out);
+	}
+	report_free(&r);
+	if (safeio_write_all(wfd, out.data, out.len) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* now_ms - monotonic milliseconds */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* read_result - read until EOF, the size cap or the deadline */
+static const char *
+read_result(int fd, const struct worker_opts *opts, struct buf *res)
+{
+	unsigned char chunk[65536];
+	long long end = now_ms() + (long long)opts->timeout * 1000;
+	struct pollfd pfd;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		long long left = end - now_ms();
+
+		if (left <= 0)
+			return "worker-timeout";
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			return "worker-crash";
+		if (rc == 0)
+			continue;
+		n = safeio_read_some(fd, chunk, sizeof(chunk));
+		if (n == 0)
+			return NULL;
+		if (n < 0)
+			return "worker-crash";
+		if (buf_append(res, chunk, (size_t)n) != BUF_OK)
+			return "limit:result-size";
+	}
+}
+
+/* reap - wait for the child; a quarantine reason or NULL for a clean exit */
+static const char *
+reap(pid_t pid, const char *why)
+{
+	int status;
+
+	if (why != NULL)
+		(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return why != NULL ? why : "worker-crash";
+	if (why != NULL)
+		return why;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return NULL;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_NOMEM)
+		return "limit:worker_memory_limit";
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
+		return "worker-timeout";
+	return "worker-crash";
+}
+
+/* worker_run - fork, limit, run fn, collect and check the result */
+int
+worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
+    struct report **r_r, char **error_r)
+{
+	struct buf res;
+	const char *why;
+	char *derr = NULL;
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		*error_r = xstrdup("cannot create worker pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		(void)close(p[0]);
+		(void)close(p[1]);
+		*error_r = xstrdup("cannot fork worker");
+		return -1;
+	}
+	if (pid == 0) {
+		(void)close(p[0]);
+		child_main(opts, p[1], fn, arg);
+	}
+	(void)close(p[1]);
+	buf_init(&res, opts->max_result);
+	why = read_result(p[0], opts, &res);
+	(void)close(p[0]);
+	why = reap(pid, why);
+	*r_r = NULL;
+	if (why == NULL && report_decode(res.data, res.len, r_r, &derr) < 0) {
+		why = "worker-crash";
+		free(derr);
+	}
+	buf_free(&res);
+	if (why != NULL) {
+		*r_r = report_new();
+		report_quarantine(*r_r, why);
+	}
+	return 0;
+}
