@@ -75,7 +75,8 @@ on_nomem(void)
 {
 	static const char msg[] = "psirt: out of memory\n";
 
-	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_TROUBLE);
 	_exit(EXIT_TROUBLE);
 }
 
@@ -170,19 +171,17 @@ cp_width(uint32_t cp)
 }
 
 /*
- * str_width - display width of printable UTF-8 s; with max >= 0, *cut_r
- * is set to the byte length of the longest prefix at most max wide.
+ * str_width - display width of printable UTF-8 s; *cut_r (if not NULL) is
+ * the byte length of the longest prefix at most max wide, *cutw_r its width.
  */
 static size_t
-str_width(const char *s, size_t max, size_t *cut_r)
+str_width(const char *s, size_t max, size_t *cut_r, size_t *cutw_r)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, n, w = 0;
+	size_t len = strlen(s), i = 0, n, w = 0, cut = 0, cutw = 0;
 	uint32_t cp;
 	int cw;
 
-	if (cut_r != NULL)
-		*cut_r = 0;
 	while (i < len) {
 		n = text_utf8_decode(p + i, len - i, &cp);
 		if (n == 0) {
@@ -191,34 +190,31 @@ str_width(const char *s, size_t max, size_t *cut_r)
 			cw = 1;
 		} else
 			cw = cp_width(cp);
-		if (cut_r != NULL && w + (size_t)cw <= max)
-			*cut_r = i + n;
 		w += (size_t)cw;
 		i += n;
+		if (w <= max) {
+			cut = i;
+			cutw = w;
+		}
 	}
+	if (cut_r != NULL)
+		*cut_r = cut;
+	if (cutw_r != NULL)
+		*cutw_r = cutw;
 	return w;
 }
 
-/* put_cell - s cut to width (ellipsis) and padded unless last */
+/* put_cell - s cut to width (marked with an ellipsis), padded unless last */
 static void
 put_cell(const char *s, size_t width, int last)
 {
-	size_t w, cut;
+	size_t w, cut, cutw;
 
-	w = str_width(s, width > 0 ? width - 1 : 0, &cut);
+	w = str_width(s, width > 0 ? width - 1 : 0, &cut, &cutw);
 	if (w > width) {
 		fwrite(s, 1, cut, stdout);
-		fputs(width > 0 ? ELLIPSIS : "", stdout);
-		w = str_width(s, width > 0 ? width - 1 : 0, NULL);
-		/* Recompute what was written: the prefix plus one column. */
-		w = width > 0 ? width - 1 : 0;
-		(void)str_width(s, w, &cut);
-		{
-			char *prefix = xstrndup(s, cut);
-
-			w = str_width(prefix, 0, NULL) + (width > 0);
-			free(prefix);
-		}
+		fputs(ELLIPSIS, stdout);
+		w = cutw + 1;
 	} else
 		fputs(s, stdout);
 	if (!last)
@@ -292,7 +288,8 @@ list_table(const struct store_case_row *rows, size_t n)
 		cells[i][6] = cell_or_dash(rows[i].reporter);
 		cells[i][7] = cell_or_dash(rows[i].subject);
 		for (j = 0; j < TABLE_NCOLS; j++) {
-			size_t w = str_width(cells[i][j], 0, NULL);
+			size_t w = str_width(cells[i][j], 0, NULL,
+			    NULL);
 
 			if (w > natural[j])
 				natural[j] = w;
@@ -752,7 +749,7 @@ cmd_list(struct cli *cli, int argc, char **argv)
 	int ch, json = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			status = optarg;

@@ -487,12 +487,12 @@ html_tag(struct html *h, const unsigned char *p, size_t len, size_t i)
 	    (p[s + n] >= '0' && p[s + n] <= '9')); n++)
 		;
 	e = tag_end(p, len, s + n);
-	if (!closing && (tag_is(p + s, n, "script") ||
-	    tag_is(p + s, n, "style") || tag_is(p + s, n, "title") ||
-	    tag_is(p + s, n, "textarea") && 0))
-		return skip_element(p, len, e, tag_is(p + s, n, "script") ?
-		    "script" : tag_is(p + s, n, "style") ? "style" : "title",
-		    NULL);
+	if (!closing && tag_is(p + s, n, "script"))
+		return skip_element(p, len, e, "script", NULL);
+	if (!closing && tag_is(p + s, n, "style"))
+		return skip_element(p, len, e, "style", NULL);
+	if (!closing && tag_is(p + s, n, "title"))
+		return skip_element(p, len, e, "title", NULL);
 	if (!closing && tag_is(p + s, n, "head"))
 		return skip_element(p, len, e, "head", "<body");
 	if (tag_is(p + s, n, "br")) {
