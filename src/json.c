@@ -40,6 +40,10 @@ json_string(struct buf *out, const char *s)
 			(void)buf_puts(out, "\\n");
 		else if (cp == '\t')
 			(void)buf_puts(out, "\\t");
+		else if (cp >= 0x10000 && text_is_invisible(cp))
+			(void)buf_printf(out, "\\u%04x\\u%04x",
+			    (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+			    (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
 		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
 		    text_is_invisible(cp))
 			(void)buf_printf(out, "\\u%04x", (unsigned)cp);

@@ -17,8 +17,9 @@
  * LIMITS
  *	None of psirt.conf's: this program never parses mail. Table cells are
  *	cut (on a UTF-8 boundary, by rough display width, marked with an
- *	ellipsis) to fit the terminal; verdict words are never cut below
- *	their length. TSV, JSON and "show" are never cut.
+ *	ellipsis) to fit the terminal, at least 80 columns; on a narrow one
+ *	the ENC and SIG words are cut to 10 columns, which keeps them
+ *	distinct. TSV, JSON and "show" are never cut.
  * DIAGNOSTICS
  *	Exit 0 success; 1 case not found, or no case matched; 2 usage error;
  *	3 configuration, database or output trouble (the message names the
@@ -58,6 +59,7 @@
 #define TABLE_MIN_WIDTH 80
 #define TABLE_MAX_WIDTH 400
 #define TABLE_NCOLS 8
+#define TABLE_MIN_FREE 32	/* REPORTER + SUBJECT before verdicts are cut */
 #define ELLIPSIS "\xE2\x80\xA6"	/* U+2026, one column */
 
 #define NOSIZE_MAX SIZE_MAX	/* text_printable(): never cut */
@@ -114,7 +116,8 @@ usage_list(FILE *f)
 	    "List the cases, oldest first.\n"
 	    "\n"
 	    "  --status STATUS  only cases in STATUS: new, triage, accepted,\n"
-	    "                   rejected, duplicate, fixing, disclosed, closed\n"
+	    "                   rejected, duplicate, fixing, disclosed,\n"
+	    "                   closed\n"
 	    "  --json           a JSON array of objects\n"
 	    "  --help           this text\n"
 	    "\n"
@@ -263,8 +266,14 @@ list_table(const struct store_case_row *rows, size_t n)
 		"ID", "STATUS", "CREATED", "ENC", "SIG", "MSGS", "REPORTER",
 		"SUBJECT"
 	};
-	/* Most a fixed column may take; verdicts fit whole (17). */
-	static const size_t cap[TABLE_NCOLS - 2] = { 24, 12, 10, 20, 20, 6 };
+	/*
+	 * Most a fixed column may take. Verdict words over 10 columns are
+	 * cut with an ellipsis; the cut forms stay distinct from each other
+	 * and from every whole word ("good-uid-..." is never "good").
+	 */
+	static const size_t cap[TABLE_NCOLS - 2] = { 24, 12, 10, 10, 10, 6 };
+	static const size_t wide_cap[TABLE_NCOLS - 2] = { 24, 12, 10, 20, 20,
+	    6 };
 	size_t width[TABLE_NCOLS], natural[TABLE_NCOLS];
 	size_t total, fixed, room, i, j;
 	char ***cells;
@@ -296,23 +305,40 @@ list_table(const struct store_case_row *rows, size_t n)
 		}
 	}
 	total = term_width();
+	/* Whole verdict words when the terminal has room for them. */
 	fixed = 0;
 	for (j = 0; j < TABLE_NCOLS - 2; j++) {
-		width[j] = natural[j] < cap[j] ? natural[j] : cap[j];
+		width[j] = natural[j] < wide_cap[j] ? natural[j] : wide_cap[j];
 		fixed += width[j] + 1;
 	}
-	/* REPORTER and SUBJECT share what is left, at least 8 each. */
+	if (fixed + TABLE_MIN_FREE > total) {
+		fixed = 0;
+		for (j = 0; j < TABLE_NCOLS - 2; j++) {
+			width[j] = natural[j] < cap[j] ? natural[j] : cap[j];
+			fixed += width[j] + 1;
+		}
+	}
+	/*
+	 * REPORTER and SUBJECT share what is left (80 columns leave 16 in
+	 * the worst case): REPORTER up to 2/5, at least 7, SUBJECT the rest,
+	 * at least 8.
+	 */
 	room = total > fixed + 1 ? total - fixed - 1 : 0;
 	if (natural[6] + natural[7] <= room) {
 		width[6] = natural[6];
 		width[7] = natural[7];
 	} else {
 		width[6] = room * 2 / 5;
+		if (width[6] < 7)
+			width[6] = 7;
 		if (width[6] > natural[6])
 			width[6] = natural[6];
-		if (width[6] < 8)
-			width[6] = 8;
 		width[7] = room > width[6] + 8 ? room - width[6] : 8;
+		if (width[7] > natural[7]) {
+			/* A short SUBJECT leaves more to REPORTER. */
+			width[7] = natural[7];
+			width[6] = room - width[7];
+		}
 	}
 	for (j = 0; j < TABLE_NCOLS; j++)
 		put_cell(head[j], width[j], j == TABLE_NCOLS - 1);
@@ -858,6 +884,7 @@ cmd_show(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* main - the global options, then one command; the exit code */
 int
 main(int argc, char **argv)
 {

@@ -217,8 +217,8 @@ decode_field(struct report *r, char tag, const unsigned char *v, size_t len,
 	if (tag == 'A') {
 		if (r->natt >= REPORT_MAX_ATTACHMENTS)
 			return fail(error_r, tag, "too many attachments");
-		*cur = report_add_attachment(r, "", "", (const unsigned char *)"",
-		    0);
+		*cur = report_add_attachment(r, "", "",
+		    (const unsigned char *)"", 0);
 		return 0;
 	}
 	if (tag == 'c') {
@@ -258,7 +258,7 @@ decode_field(struct report *r, char tag, const unsigned char *v, size_t len,
 
 		if (*cur == NULL) {
 			free(s);
-			return fail(error_r, tag, "attachment field out of place");
+			return fail(error_r, tag, "field out of place");
 		}
 		f = tag == 'n' ? &(*cur)->name : tag == 't' ?
 		    &(*cur)->declared_type : &(*cur)->sniffed_type;
@@ -317,7 +317,7 @@ report_decode(const unsigned char *p, size_t len, struct report **r_r,
 			for (vlen = 0; vlen < r->natt; vlen++)
 				if (r->att[vlen].name[0] == '\0' ||
 				    r->att[vlen].declared_type[0] == '\0') {
-					fail(error_r, 'A', "unnamed attachment");
+					fail(error_r, 'A', "no name");
 					goto bad;
 				}
 			*r_r = r;

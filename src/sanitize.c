@@ -54,6 +54,17 @@ is_bidi(uint32_t cp)
 	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* put_run - append ASCII bytes; past the cap, as many as fit */
+static int
+put_run(struct buf *out, const unsigned char *p, size_t n)
+{
+	if (buf_append(out, p, n) == BUF_OK)
+		return BUF_OK;
+	if (out->max > out->len)
+		(void)buf_append(out, p, out->max - out->len);
+	return BUF_LIMIT;
+}
+
 /* sanitize_run - apply the text rules to p into out */
 static int
 sanitize_run(const unsigned char *p, size_t len, struct buf *out, int mode,
@@ -68,7 +79,7 @@ sanitize_run(const unsigned char *p, size_t len, struct buf *out, int mode,
 		start = i;
 		while (i < len && p[i] >= 0x20 && p[i] < 0x7F)
 			i++;
-		if (i > start && buf_append(out, p + start, i - start) != BUF_OK)
+		if (i > start && put_run(out, p + start, i - start) != BUF_OK)
 			return BUF_LIMIT;
 		if (i >= len)
 			break;
@@ -140,7 +151,7 @@ utf8_cut(const unsigned char *p, size_t len, size_t max)
 	return max;
 }
 
-/* squeeze - collapse blank runs holding a former CR/LF/TAB; trim the ends */
+/* squeeze - collapse runs of spaces into one; trim both ends */
 static size_t
 squeeze(unsigned char *s, size_t len)
 {

@@ -20,10 +20,12 @@
  * SECURITY
  *	Every value is bound; no SQL text is built from data.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -166,6 +168,16 @@ store_open(const char *path, int mode, unsigned long busy_timeout_s,
 	st->mode = mode;
 	flags = mode == STORE_RO ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (mode == STORE_RW) {
+		/*
+		 * Create the file group-readable (psirt-staff) whatever the
+		 * filter's umask; SQLite gives -wal and -shm the same mode.
+		 */
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+
+		if (fd >= 0)
+			(void)close(fd);
+	}
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
 		store_err(st, "cannot open", error_r);
@@ -175,6 +187,15 @@ store_open(const char *path, int mode, unsigned long busy_timeout_s,
 	sqlite3_busy_timeout(st->db, (int)(busy_timeout_s > 3600 ? 3600000 :
 	    busy_timeout_s * 1000));
 	if (mode == STORE_RW) {
+		int persist = 1;
+
+		/*
+		 * Keep -wal and -shm after the last writer closes: a read-only
+		 * reader (psirt list/show) in a directory it cannot write
+		 * needs them to exist.
+		 */
+		(void)sqlite3_file_control(st->db, NULL,
+		    SQLITE_FCNTL_PERSIST_WAL, &persist);
 		if (exec(st, "PRAGMA journal_mode=WAL", error_r) < 0 ||
 		    exec(st, "PRAGMA synchronous=FULL", error_r) < 0 ||
 		    exec(st, "PRAGMA foreign_keys=ON", error_r) < 0 ||

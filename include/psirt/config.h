@@ -65,7 +65,7 @@ int config_load(struct config *cfg, const char *path, char **error_r);
 /* config_parse - the same from memory (name is used in messages) */
 int config_parse(struct config *cfg, const char *name, const char *text,
     size_t len, char **error_r);
-/* config_default_path - -c, else $PSIRT_CONFIG, else SYSCONFDIR/psirt/psirt.conf */
+/* config_default_path - -c, else $PSIRT_CONFIG, else the installed file */
 const char *config_default_path(const char *opt_c);
 /* config_free - release strings */
 void config_free(struct config *cfg);

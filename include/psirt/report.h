@@ -51,7 +51,7 @@ struct report {
 	char *subject;
 	char *inner_from;		/* protected headers (OpenPGP) */
 	char *inner_subject;
-	char *body;			/* sanitized UTF-8 text, NUL-terminated */
+	char *body;			/* sanitized UTF-8, NUL-terminated */
 	size_t body_len;
 	struct attachment *att;
 	size_t natt;

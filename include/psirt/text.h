@@ -27,7 +27,7 @@
 size_t text_utf8_decode(const unsigned char *p, size_t len, uint32_t *cp);
 /* text_utf8_encode - encode cp into out[4]; returns the length */
 size_t text_utf8_encode(uint32_t cp, unsigned char out[4]);
-/* text_is_invisible - bidi control, zero-width or other invisible format char */
+/* text_is_invisible - bidi control, zero-width or other invisible char */
 int text_is_invisible(uint32_t cp);
 /* text_is_clean - valid UTF-8 with no control except (allow_nl) \n and \t */
 int text_is_clean(const unsigned char *p, size_t len, int allow_nl);

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include "psirt/compat.h"
 
-/* xalloc_set_fail_handler - what to do when memory runs out (must not return) */
+/* xalloc_set_fail_handler - on out of memory (the handler must not return) */
 void xalloc_set_fail_handler(void (*handler)(void));
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);

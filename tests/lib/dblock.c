@@ -19,7 +19,8 @@ main(int argc, char **argv)
 	sqlite3 *db;
 
 	if (argc != 3 || sqlite3_open(argv[1], &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) !=
+		SQLITE_OK) {
 		fprintf(stderr, "dblock: cannot lock\n");
 		return 1;
 	}

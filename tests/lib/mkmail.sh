@@ -12,8 +12,10 @@ mail_plain() {
 }
 
 # mail_id - a fresh Message-ID
+MAIL_ID_N=0
 mail_id() {
-	printf '%s.%s.%s@test.example' "$$" "$(date +%s%N)" "$RANDOM"
+	MAIL_ID_N=$((MAIL_ID_N + 1))
+	printf '%s.%s.%s@test.example' "$$" "$(date +%s%N)" "$MAIL_ID_N"
 }
 
 # mail_nested N - N multipart levels nested in each other

@@ -10,15 +10,17 @@ static const struct {
 	const char *in;
 	const char *want;
 } cases[] = {
-	{ "plain", "abc", "\"abc\"" },
-	{ "quote and backslash", "a\"b\\c", "\"a\\\"b\\\\c\"" },
-	{ "newline and tab", "a\nb\tc", "\"a\\nb\\tc\"" },
-	{ "ESC", "\033[2J", "\"\\u001b[2J\"" },
-	{ "RLO", "\xe2\x80\xae", "\"\\u202e\"" },
-	{ "C1", "\xc2\x85", "\"\\u0085\"" },
-	{ "invalid UTF-8", "a\xffz", "\"a\\ufffdz\"" },
-	{ "UTF-8 kept", "\xc3\xa9", "\"\xc3\xa9\"" },
-	{ "NULL", NULL, "null" },
+    {"plain", "abc", "\"abc\""},
+    {"quote and backslash", "a\"b\\c", "\"a\\\"b\\\\c\""},
+    {"newline and tab", "a\nb\tc", "\"a\\nb\\tc\""},
+    {"ESC", "\033[2J", "\"\\u001b[2J\""},
+    {"RLO", "\xe2\x80\xae", "\"\\u202e\""},
+    {"C1", "\xc2\x85", "\"\\u0085\""},
+    {"invalid UTF-8", "a\xffz", "\"a\\ufffdz\""},
+    {"UTF-8 kept", "\xc3\xa9", "\"\xc3\xa9\""},
+    {"tag character as a surrogate pair", "\xf3\xa0\x81\x81",
+     "\"\\udb40\\udc41\""},
+    {"NULL", NULL, "null"},
 };
 
 int

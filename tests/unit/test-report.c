@@ -12,9 +12,9 @@
 static void
 rec(struct buf *b, char tag, const char *v, size_t len)
 {
-	unsigned char h[5] = { (unsigned char)tag, (unsigned char)(len >> 24),
-	    (unsigned char)(len >> 16), (unsigned char)(len >> 8),
-	    (unsigned char)len };
+	unsigned char h[5] = {(unsigned char)tag, (unsigned char)(len >> 24),
+			      (unsigned char)(len >> 16),
+			      (unsigned char)(len >> 8), (unsigned char)len};
 
 	(void)buf_append(b, h, 5);
 	(void)buf_append(b, v, len);
@@ -25,22 +25,55 @@ static const struct {
 	const char *bytes;
 	size_t len;
 } hostile[] = {
-	{ "empty input", "", 0 },
-	{ "no end record", "P\0\0\0\6stored", 11 },
-	{ "length past the end", "P\0\0\1\0stored", 11 },
-	{ "truncated header", "P\0\0", 3 },
-	{ "unknown status word", "P\0\0\0\4good" "Z\0\0\0\0", 14 },
-	{ "unknown tag", "?\0\0\0\1x" "Z\0\0\0\0", 11 },
-	{ "ESC in subject", "s\0\0\0\3\033[J" "Z\0\0\0\0", 13 },
-	{ "newline in subject", "s\0\0\0\3a\nb" "Z\0\0\0\0", 13 },
-	{ "NUL in body", "B\0\0\0\3a\0b" "Z\0\0\0\0", 13 },
-	{ "invalid UTF-8 in body", "B\0\0\0\2\xc0\xaf" "Z\0\0\0\0", 12 },
-	{ "content without attachment", "c\0\0\0\1x" "Z\0\0\0\0", 11 },
-	{ "unnamed attachment", "A\0\0\0\0" "Z\0\0\0\0", 10 },
-	{ "data after end", "Z\0\0\0\0x", 6 },
-	{ "bad flags length", "G\0\0\0\1x" "Z\0\0\0\0", 11 },
-	{ "unknown flag bit", "G\0\0\0\4\x80\0\0\0" "Z\0\0\0\0", 14 },
-	{ "RLO in name", "A\0\0\0\0n\0\0\0\3\xe2\x80\xae" "Z\0\0\0\0", 18 },
+    {"empty input", "", 0},
+    {"no end record", "P\0\0\0\6stored", 11},
+    {"length past the end", "P\0\0\1\0stored", 11},
+    {"truncated header", "P\0\0", 3},
+    {"unknown status word",
+     "P\0\0\0\4good"
+     "Z\0\0\0\0",
+     14},
+    {"unknown tag",
+     "?\0\0\0\1x"
+     "Z\0\0\0\0",
+     11},
+    {"ESC in subject",
+     "s\0\0\0\3\033[J"
+     "Z\0\0\0\0",
+     13},
+    {"newline in subject",
+     "s\0\0\0\3a\nb"
+     "Z\0\0\0\0",
+     13},
+    {"NUL in body",
+     "B\0\0\0\3a\0b"
+     "Z\0\0\0\0",
+     13},
+    {"invalid UTF-8 in body",
+     "B\0\0\0\2\xc0\xaf"
+     "Z\0\0\0\0",
+     12},
+    {"content without attachment",
+     "c\0\0\0\1x"
+     "Z\0\0\0\0",
+     11},
+    {"unnamed attachment",
+     "A\0\0\0\0"
+     "Z\0\0\0\0",
+     10},
+    {"data after end", "Z\0\0\0\0x", 6},
+    {"bad flags length",
+     "G\0\0\0\1x"
+     "Z\0\0\0\0",
+     11},
+    {"unknown flag bit",
+     "G\0\0\0\4\x80\0\0\0"
+     "Z\0\0\0\0",
+     14},
+    {"RLO in name",
+     "A\0\0\0\0n\0\0\0\3\xe2\x80\xae"
+     "Z\0\0\0\0",
+     18},
 };
 
 int
@@ -60,7 +93,7 @@ main(void)
 	r->signature = SIG_WEAK_HASH;
 	r->flags = FLAG_BIDI | FLAG_MULTIPLE_FROM;
 	a = report_add_attachment(r, "poc.bin", "application/octet-stream",
-	    (const unsigned char *)"a\0b", 3);
+				  (const unsigned char *)"a\0b", 3);
 	report_set(&a->sniffed_type, "application/octet-stream");
 	buf_init(&b, 1 << 20);
 	TAP_LONG_EQ(report_encode(r, &b), BUF_OK, "encode");
@@ -68,12 +101,16 @@ main(void)
 	if (d != NULL) {
 		TAP_STR_EQ(d->subject, "Überlauf", "subject round trip");
 		TAP_STR_EQ(d->body, "line1\n\tline2\n", "body round trip");
-		TAP_LONG_EQ(d->encryption, ENC_PGP_MIME, "encryption round trip");
-		TAP_LONG_EQ(d->signature, SIG_WEAK_HASH, "signature round trip");
-		TAP_LONG_EQ(d->flags, FLAG_BIDI | FLAG_MULTIPLE_FROM, "flags round trip");
+		TAP_LONG_EQ(d->encryption, ENC_PGP_MIME,
+			    "encryption round trip");
+		TAP_LONG_EQ(d->signature, SIG_WEAK_HASH,
+			    "signature round trip");
+		TAP_LONG_EQ(d->flags, FLAG_BIDI | FLAG_MULTIPLE_FROM,
+			    "flags round trip");
 		TAP_LONG_EQ(d->natt, 1, "one attachment");
 		TAP_LONG_EQ(d->att[0].size, 3, "attachment size with NUL");
-		TAP_STR_EQ(d->att[0].sha256, r->att[0].sha256, "digest recomputed equal");
+		TAP_STR_EQ(d->att[0].sha256, r->att[0].sha256,
+			   "digest recomputed equal");
 		TAP_STR_EQ(d->quarantine_reason, NULL, "no quarantine reason");
 	}
 	report_free(&d);
@@ -90,8 +127,10 @@ main(void)
 	TAP_OK(r == NULL, "report_free NULLs the pointer");
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		err = NULL;
-		TAP_LONG_EQ(report_decode((const unsigned char *)hostile[i].bytes,
-		    hostile[i].len, &d, &err), -1, hostile[i].name);
+		TAP_LONG_EQ(
+		    report_decode((const unsigned char *)hostile[i].bytes,
+				  hostile[i].len, &d, &err),
+		    -1, hostile[i].name);
 		free(err);
 	}
 	/* A quarantined result keeps its reason. */
@@ -99,8 +138,10 @@ main(void)
 	rec(&b, 'P', "quarantined", 11);
 	rec(&b, 'Q', "limit:max_mime_depth", 20);
 	rec(&b, 'Z', "", 0);
-	TAP_LONG_EQ(report_decode(b.data, b.len, &d, &err), 0, "quarantined decodes");
-	TAP_STR_EQ(d ? d->quarantine_reason : NULL, "limit:max_mime_depth", "reason kept");
+	TAP_LONG_EQ(report_decode(b.data, b.len, &d, &err), 0,
+		    "quarantined decodes");
+	TAP_STR_EQ(d ? d->quarantine_reason : NULL, "limit:max_mime_depth",
+		   "reason kept");
 	report_free(&d);
 	buf_free(&b);
 	return tap_done();
