@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -173,10 +174,13 @@ store_open(const char *path, int mode, unsigned long busy_timeout_s,
 		 * Create the file group-readable (psirt-staff) whatever the
 		 * filter's umask; SQLite gives -wal and -shm the same mode.
 		 */
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0640);
 
-		if (fd >= 0)
+		if (fd >= 0) {
+			(void)fchmod(fd, 0640);
 			(void)close(fd);
+		}
 	}
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {

@@ -27,7 +27,7 @@ struct worker_opts {
 	unsigned long memory_limit;	/* bytes */
 	unsigned long timeout;		/* seconds, wall clock */
 	size_t max_result;		/* bytes the parent accepts */
-	const char *test_hook;		/* "worker-hang", "worker-crash", NULL */
+	const char *test_hook;	/* "worker-hang", "worker-crash", NULL */
 };
 
 /* worker_fn - runs in the child: fill r; the return value is ignored */

@@ -165,6 +165,6 @@ printf 'From: mb@example.test\nSubject: nb\nMIME-Version: 1.0\nContent-Type: mul
 deliver "multipart without boundary" "$T/m"
 last_case_json >"$T/j"
 is "$(json_get 'j["messages"][0]["processing"]' <"$T/j")" stored "missing boundary: stored"
-is "$(case_count)" 10 "every message became a case"
+is "$(case_count)" 11 "every message became a case"
 check "the filter printed nothing on stdout or stderr" test ! -s "$T/filter.out"
 tap_done
