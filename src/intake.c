@@ -28,7 +28,7 @@ quarantine_limit(struct report *r, const char *name)
 }
 
 /* intake_process - pre-scan, parse and sanitize one message */
-void
+int
 intake_process(void *arg, struct report *r)
 {
 	const struct intake_job *job = arg;
@@ -39,4 +39,5 @@ intake_process(void *arg, struct report *r)
 		limit = mime_extract(job->msg, job->len, job->limits, r);
 	if (limit != NULL)
 		quarantine_limit(r, limit);
+	return 0;
 }

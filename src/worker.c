@@ -5,7 +5,8 @@
  *	See include/psirt/worker.h. The child's exit status tells the parent
  *	how it ended: 0 after writing a whole result, WORKER_EXIT_NOMEM when
  *	an allocation failed under RLIMIT_AS; a signal (SIGSEGV, SIGABRT,
- *	SIGXCPU, SIGKILL) is a crash or, for SIGXCPU, the CPU limit. The child
+ *	SIGXCPU, SIGKILL) is a crash or, for SIGXCPU, the CPU limit;
+ *	WORKER_EXIT_TEMPFAIL is the gateway's own trouble met by fn. The child
  *	leaves with _exit() — it is a separate process, not the filter.
  * LIMITS
  *	worker_memory_limit, worker_timeout (wall clock here, CPU seconds by
@@ -33,6 +34,7 @@
 #include "psirt/xalloc.h"
 
 #define WORKER_EXIT_NOMEM 3
+#define WORKER_EXIT_TEMPFAIL 4
 #define WORKER_MAX_FDS 64
 
 /* child_nomem - out of memory inside the worker: a limit, not a retry */
@@ -97,7 +99,8 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 	    strcmp(opts->test_hook, "worker-crash") == 0)
 		abort();
 	r = report_new();
-	fn(arg, r);
+	if (fn(arg, r) < 0)
+		_exit(WORKER_EXIT_TEMPFAIL);
 	buf_init(&out, opts->max_result);
 	if (report_encode(r, &out) != BUF_OK) {
 		report_free(&r);
@@ -173,6 +176,8 @@ reap(pid_t pid, const char *why)
 		return NULL;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_NOMEM)
 		return "limit:worker_memory_limit";
+	if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_TEMPFAIL)
+		return "tempfail";
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
 		return "worker-timeout";
 	return "worker-crash";
@@ -215,6 +220,11 @@ worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
 		free(derr);
 	}
 	buf_free(&res);
+	if (why != NULL && strcmp(why, "tempfail") == 0) {
+		*error_r = xstrdup("the worker met the gateway's own trouble "
+		    "(see its log line)");
+		return -1;
+	}
 	if (why != NULL) {
 		*r_r = report_new();
 		report_quarantine(*r_r, why);

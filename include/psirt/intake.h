@@ -26,6 +26,6 @@ struct intake_job {
 };
 
 /* intake_process - a worker_fn: arg is a struct intake_job */
-void intake_process(void *arg, struct report *r);
+int intake_process(void *arg, struct report *r);
 
 #endif

@@ -13,7 +13,8 @@
  *	worker_memory_limit (RLIMIT_AS; not applied in a sanitizer build, whose
  *	shadow memory needs the address space), worker_timeout.
  * DIAGNOSTICS
- *	-1 with error_r only for the gateway's trouble (pipe, fork).
+ *	-1 with error_r only for the gateway's trouble (pipe, fork, or fn
+ *	reporting it).
  * SECURITY
  *	The child shares nothing writable with the parent but the pipe.
  */
@@ -30,8 +31,12 @@ struct worker_opts {
 	const char *test_hook;	/* "worker-hang", "worker-crash", NULL */
 };
 
-/* worker_fn - runs in the child: fill r; the return value is ignored */
-typedef void (*worker_fn)(void *arg, struct report *r);
+/*
+ * worker_fn - runs in the child: fill r and return 0; return -1 only for
+ * the gateway's own trouble (gpg-agent down, secret key unusable): the
+ * parent then returns -1 too and psirt-filter exits 75.
+ */
+typedef int (*worker_fn)(void *arg, struct report *r);
 
 int worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
     struct report **r_r, char **error_r);

@@ -165,9 +165,9 @@ static const struct limits_case cases[] = {
 	    1000, "max_mime_depth" },
 	{ "one boundary reused at every level is no depth", K_SAME_BOUNDARY,
 	    10, 2, 500, 1000, NULL },
-	{ "digest parts default to message/rfc822", K_DIGEST, 0, 3, 500, 1000,
+	{ "digest parts default to message/rfc822", K_DIGEST, 0, 2, 500, 1000,
 	    "max_mime_depth" },
-	{ "digest nesting at the limit", K_DIGEST, 0, 4, 500, 1000, NULL },
+	{ "digest nesting at the limit", K_DIGEST, 0, 3, 500, 1000, NULL },
 	{ "multipart without boundary is one part", K_NO_BOUNDARY, 0, 0, 500,
 	    1000, NULL },
 	{ "the first Content-Type that parses counts", K_SECOND_CT, 0, 0, 500,
@@ -178,6 +178,9 @@ static const struct limits_case cases[] = {
 	    500, 1000, "max_mime_depth" },
 	{ "NUL bytes in headers and body", K_NUL, 0, 20, 500, 1000, NULL },
 };
+
+static const char nul_msg[] = "From: a\0b\nContent-Type: multipart/mixed; "
+    "boundary=n\0m\n\n--n\0m\n\0\n--n--\n";
 
 /* build - the message of one case */
 static void
@@ -223,9 +226,8 @@ build(struct buf *b, const struct limits_case *c)
 		    " %zu\"\n\n", "--f %zu\n");
 		break;
 	case K_PREFIX:
-		(void)buf_puts(b, "Content-Type: multipart/mixed; "
-		    "boundary=p0\n\n--p0");
-		chain(b, c->n - 1, "Content-Type: multipart/mixed; "
+		/* "--p0Content-Type: ..." starts the first part mid-line */
+		chain(b, c->n, "Content-Type: multipart/mixed; "
 		    "boundary=p%zu\n\n", "--p%zu");
 		break;
 	case K_AFTER_CLOSE:
@@ -240,11 +242,14 @@ build(struct buf *b, const struct limits_case *c)
 		    "--S\n");
 		break;
 	case K_DIGEST:
-		/* digest (1) > part without Content-Type = message (2) >
-		 * its multipart (3) > part (depth 3) */
+		/*
+		 * digest (1 frame) > second part, no Content-Type: a message
+		 * (2) > its multipart (3). (Blank lines after a first
+		 * delimiter are skipped, so the first part is plain.)
+		 */
 		(void)buf_puts(b, "Content-Type: multipart/digest; boundary=D\n"
-		    "\n--D\n\nSubject: inner\nContent-Type: multipart/mixed; "
-		    "boundary=E\n\n--E\n\nx\n--E--\n--D--\n");
+		    "\n--D\n\nfirst\n--D\n\nSubject: inner\nContent-Type: "
+		    "multipart/mixed; boundary=E\n\n--E\n\nx\n--E--\n--D--\n");
 		break;
 	case K_NO_BOUNDARY:
 		(void)buf_puts(b, "Content-Type: multipart/mixed\n\n--x\n"
@@ -264,8 +269,7 @@ build(struct buf *b, const struct limits_case *c)
 		    "--u\nContent-Type: Multipart/mixed; boundary=v\n\n--v\n\n");
 		break;
 	case K_NUL:
-		(void)buf_append(b, "From: a\0b\nContent-Type: multipart/mixed;"
-		    " boundary=n\0m\n\n--n\0m\n\0\n--n--\n", 77);
+		(void)buf_append(b, nul_msg, sizeof(nul_msg) - 1);
 		break;
 	}
 }
