@@ -40,6 +40,8 @@ log_open_file(const char *path)
 }
 
 /* log_v - one line at a priority */
+static void log_v(int prio, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 static void
 log_v(int prio, const char *fmt, va_list ap)
 {

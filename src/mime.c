@@ -862,6 +862,17 @@ struct from_set {
 	size_t fields;
 };
 
+/* addr_spec_ok - local@domain, both parts present */
+static int
+addr_spec_ok(const char *a)
+{
+	const char *at;
+
+	if (a == NULL || (at = strrchr(a, '@')) == NULL)
+		return 0;
+	return at > a && at[1] != '\0';
+}
+
 /*
  * from_field - parse one From value; the display form goes to disp, the
  * addr-specs to fs
@@ -884,6 +895,12 @@ from_field(const unsigned char *v, size_t vlen, struct buf *disp,
 	for (i = idx; ok && i < n; i++)
 		if (c[i] != ' ' && c[i] != '\t' && c[i] != '\r' && c[i] != '\n')
 			ok = 0;		/* trailing garbage: not a list */
+	/* libetpan takes "just a name" for an address: want local@domain */
+	for (it = ok ? clist_begin(mbl->mb_list) : NULL; it != NULL;
+	    it = clist_next(it))
+		if ((mb = clist_content(it)) == NULL ||
+		    !addr_spec_ok(mb->mb_addr_spec))
+			ok = 0;
 	if (disp->len > 0)
 		(void)buf_puts(disp, ", ");
 	if (!ok) {
@@ -931,7 +948,7 @@ sender_matches(const unsigned char *v, size_t vlen,
 
 	c = nul_free_copy(v, vlen, &n);
 	if (mailimf_mailbox_parse(c, n, &idx, &mb) == MAILIMF_NO_ERROR &&
-	    mb != NULL && mb->mb_addr_spec != NULL)
+	    mb != NULL && addr_spec_ok(mb->mb_addr_spec))
 		for (i = 0; i < fs->n; i++)
 			if (strcasecmp(fs->addr[i], mb->mb_addr_spec) == 0)
 				match = 1;
@@ -1071,7 +1088,8 @@ add_text(struct body *b, const struct mime_part *mp, int html,
 
 	if (b->rc != BUF_OK)
 		return;
-	buf_init(&utf8, b->text.max);
+	/* The content is at most the message; UTF-8 at most 4 bytes each. */
+	buf_init(&utf8, 4 * mp->content_len + 64);
 	b->rc = mime_to_utf8(mp->content != NULL ? mp->content :
 	    (const unsigned char *)"", mp->content_len, mp->charset, &utf8,
 	    flags);

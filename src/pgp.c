@@ -120,7 +120,8 @@ is_hex(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'A' && s[i] <= 'F') || (s[i] >= 'a' && s[i] <= 'f')))
+		    (s[i] >= 'A' && s[i] <= 'F') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return s[n] == '\0';
 }
@@ -207,7 +208,7 @@ sink_write(void *handle, const void *p, size_t n)
 {
 	struct sink *s = handle;
 
-	if (0) {
+	if (s->over || secure_append(s->b, p, n) != BUF_OK) {
 		s->over = 1;
 		errno = EFBIG;
 		return -1;
@@ -501,7 +502,8 @@ sig_one(struct pgp *p, const struct sigcopy *s, const char *from_addr,
 		return -1;
 	if (key != NULL)
 		for (sk = key->subkeys; sk != NULL; sk = sk->next)
-			if (sk->fpr != NULL && ascii_casecmp_eq(sk->fpr, s->fpr))
+			if (sk->fpr != NULL &&
+			    ascii_casecmp_eq(sk->fpr, s->fpr))
 				signer = sk;
 	if (key == NULL || signer == NULL || !is_fpr(key->subkeys->fpr)) {
 		gpgme_key_unref(key);
@@ -629,12 +631,12 @@ decrypt_failure(gpgme_error_t err, gpgme_decrypt_result_t res,
 }
 
 /*
- * have_secret_key - whether gpg (through gpg-agent) sees a secret key at
- * all. gpg says NO_SECKEY, not "agent down", when gpg-agent cannot be
- * reached: a gateway without any secret key is the gateway's trouble.
+ * pgp_ready - whether gpg (through gpg-agent) sees a secret key at all.
+ * gpg says NO_SECKEY, not "agent down", when gpg-agent cannot be reached:
+ * a gateway without any secret key is the gateway's trouble.
  */
-static int
-have_secret_key(struct pgp *p, char **error_r)
+int
+pgp_ready(struct pgp *p, char **error_r)
 {
 	gpgme_key_t key = NULL;
 	gpgme_error_t err;
@@ -686,7 +688,7 @@ pgp_decrypt_verify(struct pgp *p, const unsigned char *in, size_t len,
 			pgp_fail(error_r, err, "decryption");
 			goto out;
 		}
-		if (have_secret_key(p, error_r) != 0)
+		if (pgp_ready(p, error_r) != 0)
 			goto out;
 	} else if (res == NULL || res->recipients == NULL ||
 	    res->legacy_cipher_nomdc || res->unsupported_algorithm != NULL ||
@@ -958,7 +960,8 @@ import_confirmed(gpgme_import_result_t res, struct pgp_import *imp)
 			    !(st->status & GPGME_IMPORT_SECRET))
 				ok = 1;
 		if (ok && kept != i)
-			memcpy(imp->fpr[kept], imp->fpr[i], sizeof(imp->fpr[i]));
+			memcpy(imp->fpr[kept], imp->fpr[i],
+			    sizeof(imp->fpr[i]));
 		kept += ok;
 	}
 	imp->nfpr = kept;

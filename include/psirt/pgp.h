@@ -47,8 +47,18 @@
  *	retrieval of any kind. The literal-data file name, notations and user
  *	IDs are never returned; recipient key IDs are checked to be hex.
  *	The processes gpgme starts (gpg, and gpg-agent when it is not yet
- *	running) inherit the caller's resource limits: gpg needs a few file
- *	descriptors and, for key import only, to write the keyring.
+ *	running) inherit the caller's resource limits and ignored signals.
+ *	gpg writes a small lock file in the GnuPG home on every run; under
+ *	RLIMIT_FSIZE 0 it is killed by SIGXFSZ unless that signal is
+ *	ignored (then the lock is skipped, which reading does not need), and
+ *	it cannot start gpg-agent. So a worker that forbids file writes calls
+ *	pgp_ready() before lowering its limits and ignores SIGXFSZ; key
+ *	import writes the keyring and belongs outside such a worker. It also
+ *	needs a few file descriptors (about 10).
+ *
+ *	gpg.conf's max-output must be above max_decrypted_size (checked by
+ *	pgp_check_gpg_conf() with the same value): past max-output gpg 2.2.40
+ *	truncates the plaintext and still says DECRYPTION_OKAY.
  */
 #ifndef PSIRT_PGP_H
 #define PSIRT_PGP_H
@@ -92,10 +102,10 @@ struct pgp_decrypt {
 
 struct pgp_cleartext {
 	struct pgp_verify verify;
-	struct buf text;		/* the signed text, dash-escaping undone */
-	int outside;			/* text other than white space around
-					 * the one signed block: record partial */
-	int limit;			/* signed text over max_size: text empty */
+	struct buf text;		/* signed text, dash-escaping undone */
+	int outside;			/* more than white space around the
+					 * one signed block: record partial */
+	int limit;			/* signed text over max_size: no text */
 };
 
 struct pgp_import_limits {
@@ -123,6 +133,12 @@ int pgp_init(const char *gnupg_home, char **error_r);
 int pgp_open(struct pgp **p_r, char **error_r);
 /* pgp_close - release the context and NULL the pointer */
 void pgp_close(struct pgp **p);
+/*
+ * pgp_ready - gpg works and sees a secret key through gpg-agent (which it
+ * starts if needed): call it before forking a limited worker. -1 with
+ * error_r when gpg-agent cannot be reached or no secret key is there.
+ */
+int pgp_ready(struct pgp *p, char **error_r);
 
 /*
  * pgp_decrypt_verify - decrypt an armored or binary OpenPGP message and

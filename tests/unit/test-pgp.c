@@ -417,7 +417,7 @@ struct dcase {
 	const char *from;		/* From addr-spec, or NULL */
 	enum enc_status enc;
 	enum sig_status sig;
-	const char *fpr;		/* "@NAME" of the wanted fpr, NULL: "" */
+	const char *fpr;		/* "@NAME" of the fpr, NULL: "" */
 	int nrcpt;			/* failed-no-key: key IDs listed */
 	const char *rcpt;		/* "@NAME" whose key ID is the first */
 };
@@ -502,6 +502,15 @@ static const struct dcase dcases[] = {
 	{ "signed by Alice and a revoked key: the worst wins",
 	  { "--sign", "--local-user", "@ALICE_FPR", "--local-user",
 	    "@REVOKED_FPR", ENC_GW }, MUT_NONE, ENC_PGP_MIME,
+	  "alice@example.test", ENC_PGP_MIME, SIG_REVOKED_KEY,
+	  "@REVOKED_FPR", 0, NULL },
+	{ "signed by a stranger and Alice: the worst wins in either order",
+	  { "--sign", "--local-user", "@STRANGER_FPR", "--local-user",
+	    "@ALICE_FPR", ENC_GW }, MUT_NONE, ENC_PGP_MIME,
+	  "alice@example.test", ENC_PGP_MIME, SIG_UNKNOWN_KEY, NULL, 0, NULL },
+	{ "signed by a revoked key and Alice: the worst wins in either order",
+	  { "--sign", "--local-user", "@REVOKED_FPR", "--local-user",
+	    "@ALICE_FPR", ENC_GW }, MUT_NONE, ENC_PGP_MIME,
 	  "alice@example.test", ENC_PGP_MIME, SIG_REVOKED_KEY,
 	  "@REVOKED_FPR", 0, NULL },
 	{ "flipped byte in the MDC, all plaintext already out: no plaintext",
@@ -738,6 +747,88 @@ test_decrypt_trouble(void)
 	TAP_OK(plain_gone(&d), "gpg-agent cannot start: no plaintext");
 	free(error);
 	pgp_decrypt_free(&d);
+	buf_free(&in);
+}
+
+/*
+ * in_worker - decrypt in a child with the worker's limits (no file
+ * writes, SIGXFSZ ignored, 64 descriptors); the exit status says how it
+ * went: 0 decrypted with a good signature, 1 trouble (-1), 2 another
+ * status, 3 wrong plaintext, 9 the child itself failed
+ */
+static int
+in_worker(const struct buf *in)
+{
+	struct pgp_decrypt d;
+	struct rlimit rl;
+	char *error = NULL;
+	int status, rc;
+	pid_t pid;
+
+	fflush(stdout);
+	if ((pid = fork()) < 0)
+		bail("fork");
+	if (pid == 0) {
+		rl.rlim_cur = rl.rlim_max = 0;
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(9);
+		rl.rlim_cur = rl.rlim_max = 64;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			_exit(9);
+		signal(SIGXFSZ, SIG_IGN);
+		rc = pgp_decrypt_verify(pgp, in->data, in->len, ENC_PGP_MIME,
+		    "alice@example.test", CAP, &d, &error);
+		if (rc != 0)
+			_exit(1);
+		if (d.enc != ENC_PGP_MIME || d.verify.sig != SIG_GOOD)
+			_exit(2);
+		if (d.plain.len != sizeof(plaintext) - 1 ||
+		    memcmp(d.plain.data, plaintext, d.plain.len) != 0)
+			_exit(3);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			bail("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+}
+
+/* test_ready_and_worker - pgp_ready(), and decryption under the limits */
+static void
+test_ready_and_worker(void)
+{
+	static const char *const args[] = { "--sign", "--local-user",
+		"@ALICE_FPR", ENC_GW, NULL };
+	char *error = NULL;
+	struct buf in;
+
+	buf_init(&in, 1024 * 1024);
+	if (gpg_make(rep, args, plaintext, sizeof(plaintext) - 1, &in) != 0)
+		bail("gpg: message for the worker cases");
+
+	kill_agent(gw);
+	TAP_LONG_EQ(pgp_ready(pgp, &error), 0,
+	    "pgp_ready: the gateway's home (starts gpg-agent)");
+	free(error);
+	error = NULL;
+	TAP_LONG_EQ(in_worker(&in), 0, "worker limits (no file writes, "
+	    "SIGXFSZ ignored) after pgp_ready: decrypted, good signature");
+
+	kill_agent(gw);
+	TAP_LONG_EQ(in_worker(&in), 1, "worker limits, gpg-agent not started "
+	    "before: -1 (tempfail), not failed-no-key");
+	TAP_LONG_EQ(pgp_ready(pgp, &error), 0, "pgp_ready again");
+	free(error);
+	error = NULL;
+
+	use_home(noagent);
+	TAP_LONG_EQ(pgp_ready(pgp, &error), -1,
+	    "pgp_ready: gpg-agent cannot start");
+	TAP_OK(error != NULL, "pgp_ready: error_r says why (%s)",
+	    error != NULL ? error : "");
+	free(error);
+	error = NULL;
+	use_home(gw);
 	buf_free(&in);
 }
 
@@ -1276,7 +1367,8 @@ d_comments(const char *h)
 static int
 d_spaces(const char *h)
 {
-	return replace_line(h, "trust-model always", "  trust-model \t always ");
+	return replace_line(h, "trust-model always",
+	    "  trust-model \t always ");
 }
 
 static int
@@ -1306,7 +1398,8 @@ d_max_output(const char *h)
 static int
 d_override(const char *h)
 {
-	return append(h, "gpg.conf-2.2", "keyserver hkps://keys.example.test\n");
+	return append(h, "gpg.conf-2.2",
+	    "keyserver hkps://keys.example.test\n");
 }
 
 static int
@@ -1422,6 +1515,7 @@ main(void)
 	test_decrypt_table();
 	test_decrypt_limits();
 	test_decrypt_trouble();
+	test_ready_and_worker();
 	test_verify_detached();
 	test_verify_cleartext();
 	test_sign_encrypt();

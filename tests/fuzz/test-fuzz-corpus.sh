@@ -1,0 +1,20 @@
+#!/bin/sh
+# test-fuzz-corpus - replay every committed fuzz corpus file through its
+# harness (built without libFuzzer), so a crash found once stays fixed.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+rc=0
+n=0
+for h in report config sanitize prescan; do
+	n=$((n + 1))
+	out=$("$top_builddir/tests/fuzz/replay-$h" "$top_srcdir"/tests/fuzz/corpus/$h/* 2>&1)
+	if [ $? -eq 0 ]; then
+		echo "ok $n - fuzz corpus $h ($(echo "$out" | grep -c '^ok') files)"
+	else
+		echo "not ok $n - fuzz corpus $h"
+		echo "$out" | tail -20 | sed 's/^/# /'
+		rc=1
+	fi
+done
+echo "1..$n"
+exit $rc
