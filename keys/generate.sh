@@ -12,10 +12,16 @@
 #	decompression-bomb regression sample tests/data/bzip2-bomb-1g.asc,
 #	which is encrypted to the test gateway key and so must be remade with
 #	it. Needs gpg 2.2 (ed25519/cv25519) and about a minute.
+#
+#	Keys are made with a creation date of 2025-01-01 (--faked-system-time)
+#	so that a machine whose clock is a little behind never sees a key
+#	"created in the future"; the expired key is made in 2020.
 # SECURITY
 #	Works in a scratch GNUPGHOME under mktemp -d, removed at the end; the
 #	caller's own keyrings are never touched.
 set -eu
+
+KEYTIME=20250101T000000!
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 keys=$top/keys
@@ -34,7 +40,7 @@ newhome() {
 
 G() {
 	gpg --batch --quiet --no-tty --pinentry-mode loopback --passphrase '' \
-	    "$@"
+	    --faked-system-time "$KEYTIME" "$@"
 }
 
 # primary_fpr EMAIL - fingerprint of the primary key in the current home
@@ -88,8 +94,10 @@ G --quick-add-key "$f" ed25519 sign never
 G --quick-add-key "$f" cv25519 encr never
 G --quick-add-uid "$f" 'Alice at old job (TEST KEY) <alice@old.example.test>'
 G --quick-add-uid "$f" 'Alice revoked UID (TEST KEY) <alice@gone.example.test>'
+KEYTIME=20250102T000000!
 G --quick-revoke-uid "$f" \
     'Alice revoked UID (TEST KEY) <alice@gone.example.test>'
+KEYTIME=20250101T000000!
 {
 	printf 'ALICE_FPR=%s\n' "$f"
 	printf 'ALICE_SIGN_SUBKEY_FPR=%s\n' "$(subkey_fpr alice@example.test s)"
@@ -100,13 +108,15 @@ finish test-alice
 # Expired: made on 2020-01-01, valid one year. Signatures for the tests are
 # made with --faked-system-time inside that year.
 newhome test-expired
-G --faked-system-time 20200101T000000! --quick-gen-key \
-    'Expired Reporter (TEST KEY) <expired@example.test>' ed25519 sign 1y
-f=$(G --faked-system-time 20200101T000000! --with-colons --list-keys \
-    '<expired@example.test>' | awk -F: '$1 == "fpr" { print $10; exit }')
-G --faked-system-time 20200101T000000! --quick-add-key "$f" cv25519 encr 1y
+KEYTIME=20200101T000000!
+G --quick-gen-key 'Expired Reporter (TEST KEY) <expired@example.test>' \
+    ed25519 sign 1y
+f=$(G --with-colons --list-keys '<expired@example.test>' |
+    awk -F: '$1 == "fpr" { print $10; exit }')
+G --quick-add-key "$f" cv25519 encr 1y
 printf 'EXPIRED_FPR=%s\n' "$f" >>"$fp"
 finish test-expired
+KEYTIME=20250101T000000!
 
 # Revoked: the secret export is taken before the revocation (so the tests
 # can still sign with it); the public export carries the revocation.

@@ -9,7 +9,8 @@
  * DIAGNOSTICS
  *	Allocation failure is fatal through xalloc.
  * SECURITY
- *	buf_free() wipes the storage: buffers hold plaintext.
+ *	Buffers hold plaintext: growing copies and wipes the old storage, and
+ *	buf_free() wipes before freeing.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@ buf_reset(struct buf *b)
 static int
 buf_reserve(struct buf *b, size_t extra)
 {
+	unsigned char *grown;
 	size_t need, n;
 
 	if (extra > b->max || b->len > b->max - extra)
@@ -64,7 +66,13 @@ buf_reserve(struct buf *b, size_t extra)
 		n = n > ((size_t)-1) / 2 ? need : n * 2;
 	if (n > b->max + 1)
 		n = b->max + 1;
-	b->data = xreallocarray(b->data, n, 1);
+	/* Not realloc(): the old copy is wiped, buffers hold plaintext. */
+	grown = xmalloc(n);
+	if (b->data != NULL) {
+		memcpy(grown, b->data, b->len + 1);
+		xfree_wipe(b->data, b->alloc);
+	}
+	b->data = grown;
 	b->alloc = n;
 	return BUF_OK;
 }

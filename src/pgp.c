@@ -989,6 +989,10 @@ pgp_import_key(struct pgp *p, const unsigned char *in, size_t len,
 		imp->refused = "no-key";
 		return 0;
 	}
+	/*
+	 * The data's encoding stays "none": gpgme turns an import of data
+	 * marked as URLs into gpg --fetch-keys (the network).
+	 */
 	if (data_from_mem(&data, in, len, error_r) != 0)
 		return -1;
 	if (import_list(p, data, lim, imp, error_r) != 0)

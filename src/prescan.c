@@ -34,8 +34,9 @@
  * LIMITS
  *	max_mime_depth, max_mime_parts, and max_header_size for every header
  *	block (the top-level one, each body part's, each embedded message's).
- *	The stack never grows past max_mime_depth frames, so the time is
- *	linear in the message size times max_mime_depth.
+ *	The stack never grows past max_mime_depth frames. Boundaries are
+ *	found through a hash index, not by trying every frame, so the time
+ *	is linear in the message size whatever the depth limit.
  * DIAGNOSTICS
  *	NULL within limits, else the name of the first limit hit.
  * SECURITY
@@ -62,9 +63,15 @@
 #define M_OPEN 1
 #define M_CLOSE 2
 
+#define NBUCKET 1024		/* boundary index: chains of frames */
+#define NONE ((size_t)-1)
+
 struct frame {
 	unsigned char *b;	/* boundary (owned); NULL for a message level */
 	size_t blen;
+	uint64_t hash;		/* of the boundary */
+	size_t next;		/* next frame in its bucket, or NONE */
+	int indexed;		/* the lowest frame with this boundary */
 	int digest;		/* multipart/digest: parts default to message */
 	int opened;		/* its first delimiter was seen */
 };
@@ -76,6 +83,8 @@ struct scan {
 	struct frame *f;
 	size_t n;
 	size_t alloc;
+	size_t bucket[NBUCKET];	/* first frame of each chain, or NONE */
+	size_t unopened;	/* the multipart not yet opened, or NONE */
 	unsigned long parts;
 };
 
@@ -138,39 +147,90 @@ content_end(const struct scan *s, size_t pos, size_t eol)
 	return eol;
 }
 
-/* match_delim - is the line [pos, cend) a delimiter of a frame? */
+/* fnv_step - FNV-1a, one byte further */
+static uint64_t
+fnv_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001b3ULL;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+
+/* lookup - the lowest frame whose boundary is x[0..n) (hash h), or NONE */
+static size_t
+lookup(const struct scan *s, const unsigned char *x, size_t n, uint64_t h)
+{
+	size_t i;
+
+	for (i = s->bucket[h % NBUCKET]; i != NONE; i = s->f[i].next)
+		if (s->f[i].hash == h && s->f[i].blen == n &&
+		    memcmp(s->f[i].b, x, n) == 0)
+			return i;
+	return NONE;
+}
+
+/* better - keep the outermost candidate (close wins a tie) */
+static void
+better(size_t cand, int kind, size_t *best, int *best_kind)
+{
+	if (cand == NONE)
+		return;
+	if (*best == NONE || cand < *best || (cand == *best &&
+	    kind == M_CLOSE)) {
+		*best = cand;
+		*best_kind = kind;
+	}
+}
+
+/*
+ * match_delim - is the line [pos, cend) a delimiter of a frame? The
+ * outermost matching frame wins. Rather than trying every frame, every
+ * boundary the line could carry is looked up: "--" X with X followed by
+ * blanks only (a part) or by "--" (a close), plus the prefix match of
+ * the one multipart not yet opened. Time linear in the line.
+ */
 static int
 match_delim(const struct scan *s, size_t pos, size_t cend, size_t *idx_r)
 {
-	const unsigned char *l = s->p + pos;
-	size_t ll = cend - pos, i, k;
-	const struct frame *f;
+	const unsigned char *r = s->p + pos + 2;
+	size_t rl, tl, k, best = NONE, u;
+	uint64_t h = FNV_INIT;
+	int kind = M_NONE;
 
-	if (ll < 2 || l[0] != '-' || l[1] != '-')
+	if (cend - pos < 2 || r[-2] != '-' || r[-1] != '-')
 		return M_NONE;
-	for (i = 0; i < s->n; i++) {	/* outermost first */
-		f = &s->f[i];
-		if (f->b == NULL || ll - 2 < f->blen ||
-		    memcmp(l + 2, f->b, f->blen) != 0)
-			continue;
-		k = 2 + f->blen;
-		*idx_r = i;
-		if (!f->opened)
-			return M_OPEN;
-		if (k + 2 <= ll && l[k] == '-' && l[k + 1] == '-')
-			return M_CLOSE;
-		while (k < ll && (l[k] == ' ' || l[k] == '\t'))
-			k++;
-		if (k == ll)
-			return M_OPEN;
+	rl = cend - pos - 2;
+	for (tl = rl; tl > 0 && (r[tl - 1] == ' ' || r[tl - 1] == '\t'); tl--)
+		;
+	for (k = 0; k <= rl; k++) {
+		if (k >= tl)
+			better(lookup(s, r, k, h), M_OPEN, &best, &kind);
+		if (k + 2 <= rl && r[k] == '-' && r[k + 1] == '-')
+			better(lookup(s, r, k, h), M_CLOSE, &best, &kind);
+		if (k < rl)
+			h = fnv_step(h, r[k]);
 	}
-	return M_NONE;
+	/* An unopened multipart: its first delimiter is a prefix match. */
+	u = s->unopened;
+	if (u != NONE && s->f[u].blen <= rl &&
+	    memcmp(r, s->f[u].b, s->f[u].blen) == 0)
+		better(u, M_OPEN, &best, &kind);
+	if (best == NONE)
+		return M_NONE;
+	if (!s->f[best].opened)
+		kind = M_OPEN;
+	*idx_r = best;
+	return kind;
 }
 
 /* push - one more stack frame; the limit name if it is one too many */
 static const char *
 push(struct scan *s, unsigned char *b, size_t blen, int digest)
 {
+	struct frame *f;
+	size_t i;
+	uint64_t h = FNV_INIT;
+
 	if (s->n + 1 > s->lim->max_mime_depth) {
 		free(b);
 		return "max_mime_depth";
@@ -179,10 +239,24 @@ push(struct scan *s, unsigned char *b, size_t blen, int digest)
 		s->alloc = s->alloc ? 2 * s->alloc : 8;
 		s->f = xreallocarray(s->f, s->alloc, sizeof(*s->f));
 	}
-	s->f[s->n].b = b;
-	s->f[s->n].blen = blen;
-	s->f[s->n].digest = digest;
-	s->f[s->n].opened = 0;
+	f = &s->f[s->n];
+	memset(f, 0, sizeof(*f));
+	f->b = b;
+	f->blen = blen;
+	f->digest = digest;
+	f->next = NONE;
+	if (b != NULL) {
+		for (i = 0; i < blen; i++)
+			h = fnv_step(h, b[i]);
+		f->hash = h;
+		/* Only the lowest frame of a boundary is indexed: it wins. */
+		if (lookup(s, b, blen, h) == NONE) {
+			f->indexed = 1;
+			f->next = s->bucket[h % NBUCKET];
+			s->bucket[h % NBUCKET] = s->n;
+		}
+		s->unopened = s->n;
+	}
 	s->n++;
 	return NULL;
 }
@@ -191,9 +265,16 @@ push(struct scan *s, unsigned char *b, size_t blen, int digest)
 static void
 pop_above(struct scan *s, size_t i)
 {
+	struct frame *f;
+
 	while (s->n > i + 1) {
-		s->n--;
-		free(s->f[s->n].b);
+		f = &s->f[--s->n];
+		/* Frames go in stack order: an indexed one heads its chain. */
+		if (f->indexed)
+			s->bucket[f->hash % NBUCKET] = f->next;
+		if (s->unopened == s->n)
+			s->unopened = NONE;
+		free(f->b);
 	}
 }
 
@@ -725,6 +806,9 @@ prescan_check(const unsigned char *p, size_t len, const struct limits *lim)
 	int kind;
 
 	memset(&s, 0, sizeof(s));
+	for (i = 0; i < NBUCKET; i++)
+		s.bucket[i] = NONE;
+	s.unopened = NONE;
 	s.p = p != NULL ? p : (const unsigned char *)"";
 	s.len = p != NULL ? len : 0;
 	s.lim = lim;
@@ -754,6 +838,7 @@ prescan_check(const unsigned char *p, size_t len, const struct limits *lim)
 		}
 		if (!s.f[i].opened) {
 			s.f[i].opened = 1;
+			s.unopened = NONE;
 			pos = first_part_start(&s, pos + 2 + s.f[i].blen);
 		} else
 			pos = skip_blank_line(&s, eol < s.len ? eol + 1 : s.len);

@@ -518,8 +518,14 @@ html_tag(struct html *h, const unsigned char *p, size_t len, size_t i)
 	    tag_is(p + s, n, "ul") || tag_is(p + s, n, "ol") ||
 	    tag_is(p + s, n, "pre")) {
 		html_break(h, 2);
-		if (tag_is(p + s, n, "pre"))
+		if (tag_is(p + s, n, "pre")) {
 			h->pre = closing ? 0 : 1;
+			/* A line break right after <pre> is not content. */
+			if (h->pre && e < len && p[e] == '\r')
+				e++;
+			if (h->pre && e < len && p[e] == '\n')
+				e++;
+		}
 	} else if (tag_is(p + s, n, "div") || tag_is(p + s, n, "li") ||
 	    tag_is(p + s, n, "tr") || tag_is(p + s, n, "hr") ||
 	    tag_is(p + s, n, "dt") || tag_is(p + s, n, "dd") ||

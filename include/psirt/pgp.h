@@ -159,17 +159,19 @@ void pgp_decrypt_free(struct pgp_decrypt *d);
 /*
  * pgp_verify_detached - verify a detached signature (multipart/signed:
  * data is the signed part, canonical CRLF form, as the caller cut it).
- * A signature that cannot be read at all is bad.
+ * No signature, or one that cannot be read at all, is bad.
  */
 int pgp_verify_detached(struct pgp *p, const unsigned char *data,
     size_t data_len, const unsigned char *sig, size_t sig_len,
     const char *from_addr, struct pgp_verify *v, char **error_r);
 
 /*
- * pgp_verify_cleartext - verify a cleartext-signed block (inline PGP) and
- * return the signed text. c->outside says whether in holds more than the
- * one signed block (text before or after it, or a second block): the
- * caller then records sig partial. Free c with pgp_cleartext_free().
+ * pgp_verify_cleartext - verify an armored inline signed block (a
+ * cleartext signature, or a signed but not encrypted PGP MESSAGE) and
+ * return the signed text, unless it is bad or over max_size (c->limit).
+ * c->outside says whether in holds more than the one signed block (text
+ * before or after it, or a second block, which gpg 2.2 also calls bad):
+ * the caller then records sig partial. Free c with pgp_cleartext_free().
  */
 int pgp_verify_cleartext(struct pgp *p, const unsigned char *in, size_t len,
     const char *from_addr, size_t max_size, struct pgp_cleartext *c,

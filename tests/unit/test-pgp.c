@@ -280,13 +280,19 @@ use_home(const char *home)
 	}
 }
 
-/* kill_agent - stop the gpg-agent of a home */
+/* kill_agent - stop the gpg-agent of a home (gpgconf beside gpg) */
 static void
 kill_agent(const char *home)
 {
-	char *argv[] = { (char *)"/usr/bin/gpgconf", (char *)"--homedir",
-		(char *)home, (char *)"--kill", (char *)"all", NULL };
+	char gpgconf[PATH_MAX];
+	const char *slash = strrchr(PSIRT_GPG_PATH, '/');
+	char *argv[] = { gpgconf, (char *)"--homedir", (char *)home,
+		(char *)"--kill", (char *)"all", NULL };
 
+	if (slash == NULL || snprintf(gpgconf, sizeof(gpgconf), "%.*s/gpgconf",
+	    (int)(slash - PSIRT_GPG_PATH), PSIRT_GPG_PATH) >=
+	    (int)sizeof(gpgconf))
+		bail("where is gpgconf?");
 	(void)run(argv, NULL, 0, NULL);
 }
 
@@ -1138,6 +1144,22 @@ test_import(void)
 		TAP_LONG_EQ(imp_r.nfpr, nwant, c->name);
 		for (j = 0; j < nwant && j < imp_r.nfpr; j++)
 			TAP_STR_EQ(imp_r.fpr[j], fp(c->fpr[j]), c->name);
+		buf_free(&in);
+	}
+	/* Binary key data (as in an Autocrypt: header) imports too. */
+	{
+		static const char *const exp[] = { "--export", "@RSA_FPR",
+			NULL };
+
+		buf_init(&in, 1024 * 1024);
+		if (gpg_make(rep, exp, NULL, 0, &in) != 0)
+			bail("gpg: binary export");
+		pgp_import_limits_default(&lim);
+		rc = pgp_import_key(pgp, in.data, in.len, &lim, &imp_r,
+		    &error);
+		TAP_OK(rc == 0 && imp_r.refused == NULL && imp_r.nfpr == 1 &&
+		    strcmp(imp_r.fpr[0], fp("RSA_FPR")) == 0,
+		    "import: binary key data");
 		buf_free(&in);
 	}
 	/* The imported key now verifies. */
