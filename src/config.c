@@ -58,6 +58,8 @@ static const struct {
 	{ "worker_timeout", K_TIME, offsetof(struct config, worker_timeout) },
 	{ "deadline", K_TIME, offsetof(struct config, deadline) },
 	{ "db_busy_timeout", K_TIME, offsetof(struct config, db_busy_timeout) },
+	{ "sla_ack", K_TIME, offsetof(struct config, sla_ack) },
+	{ "sla_triage", K_TIME, offsetof(struct config, sla_triage) },
 };
 
 #define FIELD(cfg, i, type) ((type *)((char *)(cfg) + keys[i].off))
@@ -83,6 +85,8 @@ config_init(struct config *cfg)
 	cfg->worker_timeout = PSIRT_DEFAULT_WORKER_TIMEOUT;
 	cfg->deadline = PSIRT_DEFAULT_DEADLINE;
 	cfg->db_busy_timeout = PSIRT_DEFAULT_DB_BUSY_TIMEOUT;
+	cfg->sla_ack = PSIRT_DEFAULT_SLA_ACK;
+	cfg->sla_triage = PSIRT_DEFAULT_SLA_TRIAGE;
 }
 
 /* config_free - release strings */
@@ -151,6 +155,7 @@ parse_number(const char *v, enum kind kind, unsigned long *out)
 		case 's': mult = 1; end++; break;
 		case 'm': mult = 60; end++; break;
 		case 'h': mult = 3600; end++; break;
+		case 'd': mult = 86400; end++; break;
 		default: return -1;
 		}
 	}
@@ -204,7 +209,7 @@ config_set(struct config *cfg, const char *name, int line, const char *key,
 		return config_error(error_r, name, line,
 		    "%s: bad value \"%s\" (want %s)", key, value,
 		    keys[i].kind == K_SIZE ? "a size like 50M" :
-		    keys[i].kind == K_TIME ? "a time like 60s, 5m or 1h" :
+		    keys[i].kind == K_TIME ? "a time like 60s, 5m, 1h or 1d" :
 		    "a number");
 	if (n == 0)
 		return config_error(error_r, name, line,

@@ -43,7 +43,9 @@
  *	"max_message_size" past it, with the body cut there. Header values
  *	shown are capped (MAX_SHOWN_HEADER bytes, cut visibly with "...").
  *	libetpan's MMAPString is kept off temporary files (the worker may not
- *	write files): mmap_string_set_ceil() to the largest size.
+ *	write files): mmap_string_set_ceil() to the largest size (Debian's
+ *	build has no file backing at all; other builds switch to files past
+ *	8 MB).
  * DIAGNOSTICS
  *	Hostile or broken input is never an error: flags (parse-error,
  *	no-from, ...) and what could be recovered. A limit is returned by
@@ -69,7 +71,6 @@
 #include "psirt/report.h"
 #include "psirt/sanitize.h"
 #include "psirt/status.h"
-#include "psirt/text.h"
 #include "psirt/xalloc.h"
 
 #define MAX_SHOWN_HEADER 2048		/* bytes of a header value shown */
@@ -140,6 +141,28 @@ passthrough(const char *cs)
 	return 0;
 }
 
+/* charset_alias - names mail uses that iconv knows by another name */
+static const char *
+charset_alias(const char *cs)
+{
+	static const struct {
+		const char *mail, *iconv;
+	} alias[] = {
+		{ "ks_c_5601-1987", "euc-kr" },
+		{ "iso-8859-8-i", "iso-8859-8" },
+		{ "iso-8859-8-e", "iso-8859-8" }, { "gb2312", "gbk" },
+		{ "x-sjis", "shift_jis" }, { "x-mac-roman", "macintosh" },
+		{ "unicode-1-1-utf-7", "utf-7" }, { "x-gbk", "gbk" },
+		{ "x-euc-jp", "euc-jp" }, { "iso-2022-jp", "iso-2022-jp-2" },
+	};
+	size_t i;
+
+	for (i = 0; i < PSIRT_NELEM(alias); i++)
+		if (strcmp(cs, alias[i].mail) == 0)
+			return alias[i].iconv;
+	return cs;
+}
+
 /*
  * conv - append p (in charset; NULL: us-ascii) to out as UTF-8. *unknown
  * is set when the charset is unknown (the bytes are appended as they are).
@@ -160,7 +183,7 @@ conv(const unsigned char *p, size_t len, const char *charset,
 	}
 	if (passthrough(cs))
 		return buf_append(out, p, len);
-	cd = iconv_open("UTF-8", cs);
+	cd = iconv_open("UTF-8", charset_alias(cs));
 	if (cd == (iconv_t)-1) {
 		*unknown = 1;
 		return buf_append(out, p, len);
@@ -271,8 +294,9 @@ mime_decode_header(const char *value, size_t len, struct buf *out)
 		if (v[i] == '\0')
 			continue;
 		if (v[i] == '\r' || v[i] == '\n') {
-			if (i + 1 < len && (v[i + 1] == ' ' || v[i + 1] == '\t' ||
-			    v[i + 1] == '\r' || v[i + 1] == '\n'))
+			if (i + 1 < len && (v[i + 1] == ' ' ||
+			    v[i + 1] == '\t' || v[i + 1] == '\r' ||
+			    v[i + 1] == '\n'))
 				continue;
 			tmp[n++] = ' ';
 			continue;
@@ -300,6 +324,8 @@ decode_shown(const unsigned char *v, size_t len, size_t max,
 	struct buf dec;
 	char *s;
 
+	if (memchr(v, '\0', len) != NULL)
+		*flags |= FLAG_CONTROLS;	/* dropped before decoding */
 	buf_init(&dec, 8 * len + 64);
 	(void)mime_decode_header((const char *)v, len, &dec);
 	if (memchr(buf_cstr(&dec), '\r', dec.len) != NULL ||
@@ -547,7 +573,8 @@ part_names(const struct mailmime *m, struct mime_part *mp)
 		d = f->fld_data.fld_disposition;
 	if (d != NULL) {
 		mp->is_attachment = d->dsp_type != NULL &&
-		    d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
+		    d->dsp_type->dsp_type ==
+		    MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
 		for (it = d->dsp_parms != NULL ? clist_begin(d->dsp_parms) :
 		    NULL; it != NULL; it = clist_next(it)) {
 			dp = clist_content(it);
@@ -653,10 +680,33 @@ struct pending {
 	size_t raw_len;
 };
 
+struct walk_stack {
+	struct pending *v;
+	size_t n;
+	size_t alloc;
+};
+
+/* stack_push - one node to visit */
+static void
+stack_push(struct walk_stack *st, struct mailmime *m, int depth, int parent,
+    const char *raw, size_t raw_len)
+{
+	if (st->n == st->alloc) {
+		st->alloc = st->alloc ? 2 * st->alloc : 16;
+		st->v = xreallocarray(st->v, st->alloc, sizeof(*st->v));
+	}
+	st->v[st->n].m = m;
+	st->v[st->n].depth = depth;
+	st->v[st->n].parent = parent;
+	st->v[st->n].raw = (const unsigned char *)raw;
+	st->v[st->n].raw_len = raw_len;
+	st->n++;
+}
+
 /* add_part - flatten one libetpan node into the tree; push its children */
 static void
 add_part(struct mime_tree *tree, const struct pending *pd,
-    struct pending **stack, size_t *nstack, size_t *astack)
+    struct walk_stack *st)
 {
 	struct mailmime *m = pd->m, *c;
 	struct mime_part *mp;
@@ -676,56 +726,37 @@ add_part(struct mime_tree *tree, const struct pending *pd,
 	mp->raw_len = pd->raw_len;
 	part_names(m, mp);
 
+	/* Children pushed last first, so they come out in order. */
 	if (m->mm_type == MAILMIME_MULTIPLE &&
-	    m->mm_data.mm_multipart.mm_mp_list != NULL) {
+	    m->mm_data.mm_multipart.mm_mp_list != NULL)
 		for (it = clist_end(m->mm_data.mm_multipart.mm_mp_list);
-		    it != NULL; it = clist_previous(it)) {
-			c = clist_content(it);
-			if (c == NULL)
-				continue;
-			if (*nstack == *astack) {
-				*astack = *astack ? 2 * *astack : 16;
-				*stack = xreallocarray(*stack, *astack,
-				    sizeof(**stack));
+		    it != NULL; it = clist_previous(it))
+			if ((c = clist_content(it)) != NULL) {
+				stack_push(st, c, pd->depth + 1, idx,
+				    c->mm_mime_start, c->mm_length);
+				nchild++;
 			}
-			(*stack)[*nstack].m = c;
-			(*stack)[*nstack].depth = pd->depth + 1;
-			(*stack)[*nstack].parent = idx;
-			(*stack)[*nstack].raw =
-			    (const unsigned char *)c->mm_mime_start;
-			(*stack)[*nstack].raw_len = c->mm_length;
-			(*nstack)++;
-			nchild++;
-		}
-	}
 	if (m->mm_type == MAILMIME_MULTIPLE && nchild > 0) {
 		tree->parts[idx].is_multipart = 1;
 		return;
 	}
-	body = m->mm_type == MAILMIME_SINGLE ? m->mm_data.mm_single :
-	    m->mm_body;
 	if (m->mm_type == MAILMIME_MESSAGE &&
 	    m->mm_data.mm_message.mm_msg_mime != NULL && m->mm_body != NULL &&
 	    m->mm_body->dt_type == MAILMIME_DATA_TEXT) {
+		/* The embedded message's raw: its headers and body. */
 		tree->parts[idx].is_message = 1;
-		if (*nstack == *astack) {
-			*astack = *astack ? 2 * *astack : 16;
-			*stack = xreallocarray(*stack, *astack, sizeof(**stack));
-		}
-		(*stack)[*nstack].m = m->mm_data.mm_message.mm_msg_mime;
-		(*stack)[*nstack].depth = pd->depth + 1;
-		(*stack)[*nstack].parent = idx;
-		(*stack)[*nstack].raw =
-		    (const unsigned char *)m->mm_body->dt_data.dt_text.dt_data;
-		(*stack)[*nstack].raw_len = m->mm_body->dt_data.dt_text.dt_length;
-		(*nstack)++;
+		stack_push(st, m->mm_data.mm_message.mm_msg_mime,
+		    pd->depth + 1, idx, m->mm_body->dt_data.dt_text.dt_data,
+		    m->mm_body->dt_data.dt_text.dt_length);
 		return;
 	}
 	/* A leaf, or a multipart libetpan could not split: its body. */
 	mp = &tree->parts[idx];
 	if (strncmp(mp->type, "multipart/", 10) == 0)
 		tree->parse_error = 1;
-	decode_data(m->mm_type == MAILMIME_MULTIPLE ? m->mm_body : body, mp);
+	body = m->mm_type == MAILMIME_SINGLE ? m->mm_data.mm_single :
+	    m->mm_body;
+	decode_data(body, mp);
 }
 
 /* mime_walk - parse msg into a flat part list; the limit name or NULL */
@@ -734,8 +765,9 @@ mime_walk(const unsigned char *msg, size_t len, const struct limits *lim,
     struct mime_tree *tree)
 {
 	struct mailmime *root = NULL;
-	struct pending *stack = NULL, pd;
-	size_t nstack = 0, astack = 0, idx = 0;
+	struct walk_stack st;
+	struct pending pd;
+	size_t idx = 0;
 	const char *limit;
 
 	memset(tree, 0, sizeof(*tree));
@@ -757,16 +789,12 @@ mime_walk(const unsigned char *msg, size_t len, const struct limits *lim,
 		tree_raw_root(tree, msg, len);
 		return NULL;
 	}
-	stack = xreallocarray(NULL, 16, sizeof(*stack));
-	astack = 16;
-	stack[0].m = root->mm_data.mm_message.mm_msg_mime;
-	stack[0].depth = 0;
-	stack[0].parent = -1;
-	stack[0].raw = msg;
-	stack[0].raw_len = len;
-	nstack = 1;
-	while (nstack > 0) {
-		pd = stack[--nstack];
+	memset(&st, 0, sizeof(st));
+	/* The top-level message/rfc822 wrapper is not a part of ours. */
+	stack_push(&st, root->mm_data.mm_message.mm_msg_mime, 0, -1,
+	    (const char *)msg, len);
+	while (st.n > 0) {
+		pd = st.v[--st.n];
 		if ((unsigned long)pd.depth > lim->max_mime_depth) {
 			limit = "max_mime_depth";
 			break;
@@ -775,9 +803,9 @@ mime_walk(const unsigned char *msg, size_t len, const struct limits *lim,
 			limit = "max_mime_parts";
 			break;
 		}
-		add_part(tree, &pd, &stack, &nstack, &astack);
+		add_part(tree, &pd, &st);
 	}
-	free(stack);
+	free(st.v);
 	mailmime_free(root);
 	return limit;
 }
@@ -889,6 +917,8 @@ from_field(const unsigned char *v, size_t vlen, struct buf *disp,
 	char *c;
 	int ok;
 
+	if (memchr(v, '\0', vlen) != NULL)
+		*flags |= FLAG_CONTROLS;
 	c = nul_free_copy(v, vlen, &n);
 	ok = mailimf_mailbox_list_parse(c, n, &idx, &mbl) == MAILIMF_NO_ERROR &&
 	    mbl != NULL && mbl->mb_list != NULL;
@@ -970,7 +1000,8 @@ message_id(const unsigned char *v, size_t n, unsigned int *flags)
 	if (a < n && v[a] == '<') {
 		for (b = a + 1; b < n && v[b] != '>'; b++)
 			;
-		return sanitize_header(v + a + 1, b - a - 1, MAX_SHOWN_ID, flags);
+		return sanitize_header(v + a + 1, b - a - 1, MAX_SHOWN_ID,
+		    flags);
 	}
 	return sanitize_header(v + a, n - a, MAX_SHOWN_ID, flags);
 }
@@ -1060,7 +1091,7 @@ static void
 body_separator(struct body *b, size_t index, const struct mime_part *mp,
     const char *what, int always)
 {
-	char *name = NULL;
+	char *name = NULL, *type;
 
 	if (b->rc != BUF_OK)
 		return;
@@ -1068,14 +1099,18 @@ body_separator(struct body *b, size_t index, const struct mime_part *mp,
 		return;
 	if (b->text.len > 0 && b->text.data[b->text.len - 1] != '\n')
 		b->rc = buf_putc(&b->text, '\n');
+	/* The type is the sender's token: it may hold anything. */
+	type = sanitize_header((const unsigned char *)mp->type,
+	    strlen(mp->type), 255, NULL);
 	if (mp->filename != NULL)
 		name = sanitize_filename(mp->filename, index + 1);
 	if (b->rc == BUF_OK)
 		b->rc = buf_printf(&b->text,
 		    "%s----- part %zu (%s%s%s%s%s) -----\n",
-		    b->text.len > 0 ? "\n" : "", index + 1, mp->type,
+		    b->text.len > 0 ? "\n" : "", index + 1, type,
 		    name != NULL ? ", \"" : "", name != NULL ? name : "",
 		    name != NULL ? "\"" : "", what != NULL ? what : "");
+	free(type);
 	free(name);
 }
 

@@ -42,12 +42,13 @@
  * SECURITY
  *	The whole message is attacker-controlled; every index is checked
  *	against len, nothing is recursive, memory is bounded by the depth
- *	limit and the size of one header value. This is a guard for a parser
- *	we do not trust, not a parser: a Content-Type spelled in an encoded
- *	word of a charset iconv does not know is not decoded here (libetpan
- *	then reads it as ISO-8859-1, which cannot yield the ASCII of
- *	"multipart" from anything but ASCII). The worker's resource limits
- *	stay the last line of defence.
+ *	limit and the size of one header value. Encoded words go through
+ *	iconv as libetpan's do in mime.c (unknown charset: bytes kept). This
+ *	is a guard for a parser we do not trust, not that parser: corner
+ *	cases of header syntax may still be read differently (a comment
+ *	before a field's colon, a base64 word split mid-character that
+ *	libetpan joins with the next one). The worker's resource limits stay
+ *	the last line of defence.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -307,16 +308,42 @@ hexval(int c)
 	return 0;
 }
 
-/* conv_append - append text in charset cs to out as UTF-8 (raw if unknown) */
+/*
+ * conv_append - append text in charset cs to out as UTF-8, the way mime.c's
+ * conversion (which libetpan's RFC 2047 decoding goes through) does it:
+ * us-ascii and utf-8 as they are, an unknown or odd charset name as the
+ * bytes, an invalid sequence as U+FFFD.
+ */
 static void
 conv_append(struct buf *out, const unsigned char *t, size_t tlen,
     const char *cs)
 {
+	static const char *const passthrough[] = {
+		"us-ascii", "ascii", "us_ascii", "ansi_x3.4-1968", "iso646-us",
+		"us", "utf-8", "utf8",
+	};
 	iconv_t cd;
-	char tmp[256], *in, *o;
-	size_t il, ol;
+	char tmp[256], name[64], *in, *o;
+	size_t il, ol, i;
 
-	cd = iconv_open("UTF-8", cs);
+	for (i = 0; cs[i] != '\0' && i + 1 < sizeof(name); i++) {
+		name[i] = (char)lower((unsigned char)cs[i]);
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') ||
+		    strchr("-_.:+", name[i]) != NULL))
+			break;
+	}
+	name[i] = '\0';
+	if (i == 0 || cs[i] != '\0') {
+		(void)buf_append(out, t, tlen);
+		return;
+	}
+	for (i = 0; i < sizeof(passthrough) / sizeof(passthrough[0]); i++)
+		if (strcmp(name, passthrough[i]) == 0) {
+			(void)buf_append(out, t, tlen);
+			return;
+		}
+	cd = iconv_open("UTF-8", name);
 	if (cd == (iconv_t)-1) {
 		(void)buf_append(out, t, tlen);
 		return;
@@ -326,15 +353,17 @@ conv_append(struct buf *out, const unsigned char *t, size_t tlen,
 	while (il > 0) {
 		o = tmp;
 		ol = sizeof(tmp);
-		if (iconv(cd, &in, &il, &o, &ol) == (size_t)-1 &&
-		    errno != E2BIG) {
+		if (iconv(cd, &in, &il, &o, &ol) != (size_t)-1 ||
+		    errno == E2BIG) {
 			(void)buf_append(out, tmp, sizeof(tmp) - ol);
-			(void)buf_append(out, in, 1);	/* keep the byte */
-			in++;
-			il--;
 			continue;
 		}
 		(void)buf_append(out, tmp, sizeof(tmp) - ol);
+		(void)buf_append(out, "\xef\xbf\xbd", 3);
+		if (errno == EINVAL)
+			break;
+		in++;
+		il--;
 	}
 	iconv_close(cd);
 }
@@ -601,8 +630,9 @@ parse_ctype(const unsigned char *v, size_t n, struct ctype *ct)
 				val.len -= 2;
 			}
 			ct->blen = val.len;
-			ct->boundary = (unsigned char *)xmemdup(val.data != NULL ?
-			    (const char *)val.data : "", val.len);
+			ct->boundary = (unsigned char *)xmemdup(
+			    val.data != NULL ? (const char *)val.data : "",
+			    val.len);
 		}
 		buf_free(&val);
 		i = e;
@@ -677,7 +707,7 @@ field_name(const struct scan *s, size_t q, size_t cend, size_t *name_end)
 static const char *
 scan_headers(struct scan *s, size_t *pos, struct ctype *ct)
 {
-	size_t start = *pos, q = *pos, last = *pos, eol, cend, next, colon;
+	size_t start = *pos, q = *pos, eol, cend, next, colon;
 	size_t n0 = 0, n1 = 0, v0 = 0, v1 = 0, ne, dummy;
 	int in_field = 0;
 
@@ -707,13 +737,13 @@ scan_headers(struct scan *s, size_t *pos, struct ctype *ct)
 			v0 = colon + 1;
 			v1 = cend;
 		}
-		q = last = next;
+		q = next;
+		if (q - start > s->lim->max_header_size)
+			return "max_header_size";
 	}
 	if (in_field)
 		field(s, n0, n1, v0, v1, ct);
 	*pos = q;
-	if (last - start > s->lim->max_header_size)
-		return "max_header_size";
 	return NULL;
 }
 
@@ -841,7 +871,8 @@ prescan_check(const unsigned char *p, size_t len, const struct limits *lim)
 			s.unopened = NONE;
 			pos = first_part_start(&s, pos + 2 + s.f[i].blen);
 		} else
-			pos = skip_blank_line(&s, eol < s.len ? eol + 1 : s.len);
+			pos = skip_blank_line(&s, eol < s.len ? eol + 1 :
+			    s.len);
 		limit = entity(&s, &pos, s.f[i].digest);
 	}
 	pop_above(&s, 0);

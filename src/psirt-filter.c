@@ -14,9 +14,12 @@
  *	gateway's own, so Postfix keeps the mail and retries. No other exit
  *	code, nothing on stdout or stderr while filtering: logs go to syslog.
  * SECURITY
- *	Refuses to run as root; umask 077; a clean environment; the message
- *	is parsed only in the worker child. The deadline alarm ends the
- *	process with 75 well before Postfix's command_time_limit.
+ *	Refuses to run as root; umask 077; a clean environment (PATH, and
+ *	GNUPGHOME from gnupg_home); the message is parsed, decrypted and
+ *	verified only in the worker child. The gateway's gpg-agent is started
+ *	here, before the worker, so that it never inherits the worker's
+ *	limits (see agent.h). The deadline alarm ends the process with 75
+ *	well before Postfix's command_time_limit.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -27,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "psirt/agent.h"
 #include "psirt/config.h"
 #include "psirt/intake.h"
 #include "psirt/log.h"
@@ -192,6 +196,14 @@ filter(const struct config *cfg, const char *sender, const char *hook)
 		    (const unsigned char *)"";
 		job.len = rm.data.len;
 		job.limits = &cfg->limits;
+		job.gnupg_home = cfg->gnupg_home;
+		job.log_id = qid;
+		/* The agent outlives us: not a child of the limited worker. */
+		if (agent_start(cfg->gnupg_home, &err) < 0) {
+			log_warning("%s: %s", qid, err);
+			free(err);
+			err = NULL;
+		}
 		if (worker_run(&wopts, intake_process, &job, &r, &err) < 0) {
 			log_error("%s: worker: %s; deferring", qid, err);
 			goto out;
@@ -289,6 +301,7 @@ main(int argc, char **argv)
 	else if (config_load(&cfg, path, &err) < 0)
 		log_error("NOQUEUE: config: %s; deferring", err);
 	else {
+		(void)setenv("GNUPGHOME", cfg.gnupg_home, 1);
 		(void)signal(SIGALRM, on_deadline);
 		(void)alarm((unsigned int)cfg.deadline);
 		rc = filter(&cfg, sender, hook);

@@ -119,9 +119,10 @@ sanitize_run(const unsigned char *p, size_t len, struct buf *out, int mode,
 		} else if (text_is_invisible(cp) || is_bidi(cp)) {
 			*flags |= is_bidi(cp) ? FLAG_BIDI : FLAG_CONTROLS;
 			if (mode != RUN_NAME) {
+				/* at most "<U+10FFFF>": 16 bytes always do */
 				if (snprintf(marker, sizeof(marker), "<U+%04X>",
 				    (unsigned int)cp) >= (int)sizeof(marker))
-					return BUF_LIMIT;	/* cannot happen */
+					return BUF_LIMIT;
 				if (buf_puts(out, marker) != BUF_OK)
 					return BUF_LIMIT;
 			}

@@ -5,7 +5,18 @@
  *	See include/psirt/store.h. Schema version 1 (DESIGN.md "What is
  *	stored"): cases, messages, attachments (content as a blob: inert,
  *	never rendered), events (append-only audit log). Times are ISO 8601
- *	UTC text; statuses are words.
+ *	UTC text; statuses are words. Schema version 2 (a migration, run by
+ *	the first read-write open) adds the triage columns of cases
+ *	(embargo, credit, credit_anonymous, duplicate_of), the hash chain of
+ *	events (prev_hash, hash; meta event_head) and chains the events
+ *	already there. Notes are events (action "note").
+ *
+ *	Event hash: SHA-256 over "psirt-event-1", then each of id, case_id,
+ *	time, actor, action, old, new and prev_hash as "N;" for NULL or
+ *	"<byte length>:<bytes>;" (so no two different events encode alike);
+ *	the first event's prev_hash is 64 zeros. Events are appended with
+ *	id = last id + 1 inside the writer's transaction, so the chain is a
+ *	line even with many writers.
  *
  *	Case numbers: inside BEGIN IMMEDIATE (one writer at a time), the next
  *	number is MAX(seq)+1 for the prefix and year, so numbers are unique and
@@ -21,6 +32,8 @@
  *	Every value is bound; no SQL text is built from data.
  */
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +44,13 @@
 #include <sqlite3.h>
 
 #include "psirt/buf.h"
+#include "psirt/sha256.h"
+#include "psirt/status.h"
 #include "psirt/store.h"
 #include "psirt/xalloc.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define GENESIS_HASH \
+	"0000000000000000000000000000000000000000000000000000000000000000"
 
 struct store {
 	sqlite3 *db;
@@ -74,6 +90,19 @@ static const char *const schema_v1 =
     " actor TEXT NOT NULL, action TEXT NOT NULL, old TEXT, new TEXT);"
     "CREATE INDEX events_case ON events (case_id);"
     "INSERT INTO meta VALUES ('schema_version', '1');";
+
+static const char *const schema_v2 =
+    "ALTER TABLE cases ADD COLUMN embargo TEXT;"
+    "ALTER TABLE cases ADD COLUMN credit TEXT;"
+    "ALTER TABLE cases ADD COLUMN credit_anonymous INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN duplicate_of TEXT;"
+    "ALTER TABLE events ADD COLUMN prev_hash TEXT;"
+    "ALTER TABLE events ADD COLUMN hash TEXT;"
+    "CREATE INDEX events_case_action ON events (case_id, action);"
+    "INSERT OR REPLACE INTO meta VALUES ('event_head', '" GENESIS_HASH
+    "');"
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
 
 /* store_err - "database PATH: what: sqlite message" into error_r */
 static int
@@ -133,6 +162,112 @@ schema_version(struct store *st, int *version_r, char **error_r)
 	return 0;
 }
 
+static int bind_text(sqlite3_stmt *s, int i, const char *v);
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **s,
+    char **error_r);
+static int step_done(struct store *st, sqlite3_stmt *s, const char *what,
+    char **error_r);
+
+/* hash_field - one field of the event encoding: "N;" or "len:bytes;" */
+static void
+hash_field(struct sha256 *h, const char *v)
+{
+	char len[32];
+	int n;
+
+	if (v == NULL) {
+		sha256_update(h, "N;", 2);
+		return;
+	}
+	n = snprintf(len, sizeof(len), "%zu:", strlen(v));
+	PSIRT_ASSERT(n > 0 && (size_t)n < sizeof(len));
+	sha256_update(h, len, (size_t)n);
+	sha256_update(h, v, strlen(v));
+	sha256_update(h, ";", 1);
+}
+
+/* event_hash - the hash of one event (see DESCRIPTION) */
+static void
+event_hash(long long id, const char *case_id, const char *time,
+    const char *actor, const char *action, const char *old, const char *new,
+    const char *prev_hash, char out[STORE_HASH_HEX + 1])
+{
+	struct sha256 h;
+	char idtext[32];
+	int n;
+
+	n = snprintf(idtext, sizeof(idtext), "%lld", id);
+	PSIRT_ASSERT(n > 0 && (size_t)n < sizeof(idtext));
+	sha256_init(&h);
+	sha256_update(&h, "psirt-event-1", 13);
+	hash_field(&h, idtext);
+	hash_field(&h, case_id);
+	hash_field(&h, time);
+	hash_field(&h, actor);
+	hash_field(&h, action);
+	hash_field(&h, old);
+	hash_field(&h, new);
+	hash_field(&h, prev_hash);
+	sha256_final_hex(&h, out);
+}
+
+/* col_cstr - a text column, or NULL (valid until the next step) */
+static const char *
+col_cstr(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+/* set_head - record the hash of the last event in meta */
+static int
+set_head(struct store *st, const char *hash, char **error_r)
+{
+	sqlite3_stmt *s;
+
+	if (prepare(st, "INSERT OR REPLACE INTO meta VALUES ('event_head', ?)",
+	    &s, error_r) < 0)
+		return -1;
+	bind_text(s, 1, hash);
+	return step_done(st, s, "record event head", error_r);
+}
+
+/* chain_existing - migration to 2: hash the events of schema 1 in order */
+static int
+chain_existing(struct store *st, char **error_r)
+{
+	char prev[STORE_HASH_HEX + 1], hash[STORE_HASH_HEX + 1];
+	sqlite3_stmt *s, *u;
+	int rc;
+
+	memcpy(prev, GENESIS_HASH, sizeof(prev));
+	if (prepare(st, "SELECT id, case_id, time, actor, action, old, new"
+	    " FROM events ORDER BY id", &s, error_r) < 0)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(s, 0);
+
+		event_hash(id, col_cstr(s, 1), col_cstr(s, 2), col_cstr(s, 3),
+		    col_cstr(s, 4), col_cstr(s, 5), col_cstr(s, 6), prev, hash);
+		if (prepare(st, "UPDATE events SET prev_hash = ?, hash = ?"
+		    " WHERE id = ?", &u, error_r) < 0) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+		bind_text(u, 1, prev);
+		bind_text(u, 2, hash);
+		sqlite3_bind_int64(u, 3, id);
+		if (step_done(st, u, "chain events", error_r) < 0) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+		memcpy(prev, hash, sizeof(prev));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_err(st, "chain events", error_r);
+	return set_head(st, prev, error_r);
+}
+
 /* migrate - bring the schema to STORE_SCHEMA_VERSION */
 static int
 migrate(struct store *st, char **error_r)
@@ -150,6 +285,9 @@ migrate(struct store *st, char **error_r)
 		    error_r);
 	}
 	if (version < 1 && exec(st, schema_v1, error_r) < 0)
+		goto fail;
+	if (version < 2 && (exec(st, schema_v2, error_r) < 0 ||
+	    chain_existing(st, error_r) < 0))
 		goto fail;
 	return exec(st, "COMMIT", error_r);
 fail:
@@ -171,14 +309,16 @@ store_open(const char *path, int mode, unsigned long busy_timeout_s,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (mode == STORE_RW) {
 		/*
-		 * Create the file group-readable (psirt-staff) whatever the
-		 * filter's umask; SQLite gives -wal and -shm the same mode.
+		 * Create the file group-readable and group-writable (staff
+		 * of group psirt-staff triage with write commands) whatever
+		 * the filter's umask; SQLite gives -wal and -shm the same
+		 * mode. Others get nothing.
 		 */
 		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0640);
+		    0660);
 
 		if (fd >= 0) {
-			(void)fchmod(fd, 0640);
+			(void)fchmod(fd, 0660);
 			(void)close(fd);
 		}
 	}
@@ -210,7 +350,11 @@ store_open(const char *path, int mode, unsigned long busy_timeout_s,
 			goto fail;
 		if (version != STORE_SCHEMA_VERSION) {
 			store_err(st, version == 0 ? "not a psirt queue (no "
-			    "schema)" : "unsupported schema version", error_r);
+			    "schema)" : version < STORE_SCHEMA_VERSION ?
+			    "schema older than this program (the next "
+			    "psirt-filter delivery or psirt write command "
+			    "upgrades it)" : "schema newer than this program",
+			    error_r);
 			goto fail;
 		}
 	}
@@ -402,24 +546,54 @@ insert_message(struct store *st, const struct store_inbound *in,
 	return 0;
 }
 
-/* add_event - append an audit event */
+/* add_event - append a hash-chained audit event (inside a transaction) */
 static int
 add_event(struct store *st, const char *case_id, const char *now,
     const char *actor, const char *action, const char *old, const char *new,
     char **error_r)
 {
+	char prev[STORE_HASH_HEX + 1], hash[STORE_HASH_HEX + 1];
 	sqlite3_stmt *s;
+	long long id = 1;
+	int rc, n;
 
-	if (prepare(st, "INSERT INTO events (case_id, time, actor, action,"
-	    " old, new) VALUES (?,?,?,?,?,?)", &s, error_r) < 0)
+	memcpy(prev, GENESIS_HASH, sizeof(prev));
+	if (prepare(st, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
+	    &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
-	bind_text(s, 2, now);
-	bind_text(s, 3, actor);
-	bind_text(s, 4, action);
-	bind_text(s, 5, old);
-	bind_text(s, 6, new);
-	return step_done(st, s, "insert event", error_r);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *h = col_cstr(s, 1);
+
+		id = sqlite3_column_int64(s, 0) + 1;
+		/*
+		 * Chain to what is there, even a damaged hash (cut to 64
+		 * characters): verify-log will say where it broke.
+		 */
+		n = snprintf(prev, sizeof(prev), "%s", h != NULL ? h : "");
+		if (n < 0 || (size_t)n >= sizeof(prev))
+			prev[STORE_HASH_HEX] = '\0';
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_err(st, "read last event", error_r);
+	event_hash(id, case_id, now, actor, action, old, new, prev, hash);
+	if (prepare(st, "INSERT INTO events (id, case_id, time, actor, action,"
+	    " old, new, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)", &s,
+	    error_r) < 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, case_id);
+	bind_text(s, 3, now);
+	bind_text(s, 4, actor);
+	bind_text(s, 5, action);
+	bind_text(s, 6, old);
+	bind_text(s, 7, new);
+	bind_text(s, 8, prev);
+	bind_text(s, 9, hash);
+	if (step_done(st, s, "insert event", error_r) < 0)
+		return -1;
+	return set_head(st, hash, error_r);
 }
 
 /* store_inbound_commit - store one inbound message in one transaction */
@@ -443,10 +617,10 @@ store_inbound_commit(struct store *st, const struct store_inbound *in,
 		return 0;
 	}
 	if (new_case(st, in, now, case_id, error_r) < 0 ||
-	    add_event(st, case_id, now, "psirt-filter", "case-created", NULL,
-	    "new", error_r) < 0 ||
+	    add_event(st, case_id, now, STORE_ACTOR_FILTER, "case-created",
+	    NULL, "new", error_r) < 0 ||
 	    insert_message(st, in, case_id, now, error_r) < 0 ||
-	    add_event(st, case_id, now, "psirt-filter", "message-stored",
+	    add_event(st, case_id, now, STORE_ACTOR_FILTER, "message-stored",
 	    NULL, processing_to_str(in->report->processing), error_r) < 0)
 		goto fail;
 	if (exec(st, "COMMIT", error_r) < 0)
@@ -474,7 +648,11 @@ col_str(sqlite3_stmt *s, int i)
 	"  ORDER BY m.id LIMIT 1)," \
 	" (SELECT COUNT(*) FROM messages m WHERE m.case_id = c.id)," \
 	" c.severity, c.cvss_vector, c.cvss_score, c.assignee, c.cve," \
-	" c.reporter_fpr, c.first_ack FROM cases c"
+	" c.reporter_fpr, c.first_ack, c.embargo, c.credit," \
+	" c.credit_anonymous, c.duplicate_of," \
+	" (SELECT e.time FROM events e WHERE e.case_id = c.id AND" \
+	"  e.action = 'status' AND e.old = 'new' ORDER BY e.id LIMIT 1)" \
+	" FROM cases c"
 
 /* case_row - fill a case row from a CASE_COLUMNS statement */
 static void
@@ -497,11 +675,16 @@ case_row(sqlite3_stmt *s, struct store_case_row *c)
 	c->cve = col_str(s, 13);
 	c->reporter_fpr = col_str(s, 14);
 	c->acknowledged = col_str(s, 15);
+	c->embargo = col_str(s, 16);
+	c->credit = col_str(s, 17);
+	c->credit_anonymous = sqlite3_column_int(s, 18) != 0;
+	c->duplicate_of = col_str(s, 19);
+	c->triaged = col_str(s, 20);
 }
 
-/* store_case_list - cases, oldest first */
+/* store_case_query - cases matching f, oldest first */
 int
-store_case_list(struct store *st, const char *status_filter,
+store_case_query(struct store *st, const struct store_case_filter *f,
     struct store_case_row **rows_r, size_t *n_r, char **error_r)
 {
 	struct store_case_row *rows = NULL;
@@ -509,11 +692,20 @@ store_case_list(struct store *st, const char *status_filter,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (prepare(st, "SELECT " CASE_COLUMNS " WHERE ?1 IS NULL OR"
-	    " c.status = ?1 ORDER BY c.created, c.year, c.seq", &s,
-	    error_r) < 0)
+	*rows_r = NULL;
+	*n_r = 0;
+	if (prepare(st, "SELECT " CASE_COLUMNS " WHERE"
+	    " (?1 IS NULL OR c.status = ?1) AND"
+	    " (?2 IS NULL OR c.assignee = ?2) AND"
+	    " (?3 IS NULL OR c.severity = ?3 OR"
+	    "  (?3 = 'unscored' AND c.severity IS NULL)) AND"
+	    " (?4 IS NULL OR c.created >= ?4)"
+	    " ORDER BY c.created, c.year, c.seq", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, status_filter);
+	bind_text(s, 1, f->status);
+	bind_text(s, 2, f->assignee);
+	bind_text(s, 3, f->severity);
+	bind_text(s, 4, f->since);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == alloc) {
 			alloc = alloc ? 2 * alloc : 16;
@@ -530,6 +722,18 @@ store_case_list(struct store *st, const char *status_filter,
 	*rows_r = rows;
 	*n_r = n;
 	return 0;
+}
+
+/* store_case_list - cases, oldest first */
+int
+store_case_list(struct store *st, const char *status_filter,
+    struct store_case_row **rows_r, size_t *n_r, char **error_r)
+{
+	struct store_case_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.status = status_filter;
+	return store_case_query(st, &f, rows_r, n_r, error_r);
 }
 
 /* load_attachments - the attachment rows of one message */
@@ -666,6 +870,8 @@ store_case_rows_free(struct store_case_row **rows, size_t n)
 		free(c->encryption), free(c->signature), free(c->severity);
 		free(c->cvss_vector), free(c->assignee), free(c->cve);
 		free(c->reporter_fpr), free(c->acknowledged);
+		free(c->embargo), free(c->credit), free(c->duplicate_of);
+		free(c->triaged);
 	}
 	free(*rows);
 	*rows = NULL;
@@ -697,4 +903,836 @@ store_message_rows_free(struct store_message_row **rows, size_t n)
 	}
 	free(*rows);
 	*rows = NULL;
+}
+
+/* ---- triage: the workflow and the case fields ------------------------ */
+
+/* The workflow of DESIGN.md: from -> the statuses it may move to. */
+static const struct {
+	const char *from;
+	const char *to[3];
+	const char *text;
+} workflow[] = {
+	{ "new", { "triage" }, "triage" },
+	{ "triage", { "accepted", "rejected", "duplicate" },
+	    "accepted, rejected, duplicate" },
+	{ "accepted", { "fixing" }, "fixing" },
+	{ "rejected", { "closed" }, "closed" },
+	{ "duplicate", { "closed" }, "closed" },
+	{ "fixing", { "disclosed" }, "disclosed" },
+	{ "disclosed", { "closed" }, "closed" },
+	{ "closed", { NULL }, "(none: closed is final)" },
+};
+
+static const struct {
+	const char *action;
+	const char *get;
+	const char *set;
+} fields[STORE_FIELD__COUNT] = {
+	{ "assignee", "SELECT assignee FROM cases WHERE id = ?",
+	    "UPDATE cases SET assignee = ?, updated = ? WHERE id = ?" },
+	{ "cve", "SELECT cve FROM cases WHERE id = ?",
+	    "UPDATE cases SET cve = ?, updated = ? WHERE id = ?" },
+	{ "embargo", "SELECT embargo FROM cases WHERE id = ?",
+	    "UPDATE cases SET embargo = ?, updated = ? WHERE id = ?" },
+};
+
+/* store_status_allowed - 1 if the workflow allows from -> to */
+int
+store_status_allowed(const char *from, const char *to)
+{
+	size_t i, j;
+
+	if (from == NULL || to == NULL)
+		return 0;
+	for (i = 0; i < PSIRT_NELEM(workflow); i++) {
+		if (strcmp(workflow[i].from, from) != 0)
+			continue;
+		for (j = 0; j < 3 && workflow[i].to[j] != NULL; j++)
+			if (strcmp(workflow[i].to[j], to) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* store_status_next - the statuses reachable from one, for a message */
+const char *
+store_status_next(const char *from)
+{
+	size_t i;
+
+	for (i = 0; from != NULL && i < PSIRT_NELEM(workflow); i++)
+		if (strcmp(workflow[i].from, from) == 0)
+			return workflow[i].text;
+	return "(unknown status)";
+}
+
+/* store_field_name - the event action word of a field */
+const char *
+store_field_name(enum store_field f)
+{
+	PSIRT_ASSERT((unsigned)f < STORE_FIELD__COUNT);
+	return fields[f].action;
+}
+
+/* refuse - roll back and return STORE_REFUSED with a formatted reason */
+static int
+refuse(struct store *st, char **error_r, const char *fmt, ...)
+    PSIRT_PRINTF(3, 4);
+static int
+refuse(struct store *st, char **error_r, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+	char msg[512];
+	int n;
+
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		msg[0] = '\0';
+	else if ((size_t)n >= sizeof(msg))
+		memcpy(msg + sizeof(msg) - 4, "...", 4);
+	buf_init(&b, sizeof(msg) + 1);
+	(void)buf_puts(&b, msg);
+	*error_r = buf_steal(&b);
+	return STORE_REFUSED;
+}
+
+/* same - two optional strings are equal */
+static int
+same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * read_text - one text column of a one-row query bound to case_id;
+ * *found_r 0 if no row. *value_r is a copy or NULL.
+ */
+static int
+read_text(struct store *st, const char *sql, const char *case_id,
+    char **value_r, int *found_r, char **error_r)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*value_r = NULL;
+	*found_r = 0;
+	if (prepare(st, sql, &s, error_r) < 0)
+		return -1;
+	bind_text(s, 1, case_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*found_r = 1;
+		*value_r = col_str(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_err(st, "read case", error_r);
+	return 0;
+}
+
+/* begin_change - BEGIN IMMEDIATE (a writer) on a read-write handle */
+static int
+begin_change(struct store *st, char **error_r)
+{
+	PSIRT_ASSERT(st->mode == STORE_RW);
+	return exec(st, "BEGIN IMMEDIATE", error_r);
+}
+
+/* finish_change - COMMIT, or roll back on failure; STORE_OK or -1 */
+static int
+finish_change(struct store *st, int rc, char **error_r)
+{
+	if (rc < 0 || exec(st, "COMMIT", error_r) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return STORE_OK;
+}
+
+/* update3 - run "UPDATE ... SET x = ?1, updated = ?2 WHERE id = ?3" */
+static int
+update3(struct store *st, const char *sql, const char *value,
+    const char *now, const char *case_id, char **error_r)
+{
+	sqlite3_stmt *s;
+
+	if (prepare(st, sql, &s, error_r) < 0)
+		return -1;
+	bind_text(s, 1, value);
+	bind_text(s, 2, now);
+	bind_text(s, 3, case_id);
+	return step_done(st, s, "update case", error_r);
+}
+
+/* store_case_set_status - move a case along the workflow */
+int
+store_case_set_status(struct store *st, const char *case_id,
+    const char *status, const char *duplicate_of, const char *actor,
+    time_t when, char **error_r)
+{
+	char now[32], *cur = NULL, *dup = NULL, *other = NULL;
+	int found, rc = STORE_OK;
+	sqlite3_stmt *s;
+
+	if (case_status_from_str(status) < 0)
+		return refuse(st, error_r, "unknown status \"%s\"", status);
+	if (begin_change(st, error_r) < 0)
+		return -1;
+	if (read_text(st, "SELECT status FROM cases WHERE id = ?", case_id,
+	    &cur, &found, error_r) < 0)
+		goto fail;
+	if (!found) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return STORE_NOT_FOUND;
+	}
+	if (read_text(st, "SELECT duplicate_of FROM cases WHERE id = ?",
+	    case_id, &dup, &found, error_r) < 0)
+		goto fail;
+	if (strcmp(status, "duplicate") == 0) {
+		if (duplicate_of == NULL)
+			rc = refuse(st, error_r, "duplicate: which case does "
+			    "it duplicate? (--of CASE)");
+		else if (strcmp(duplicate_of, case_id) == 0)
+			rc = refuse(st, error_r, "a case cannot duplicate "
+			    "itself");
+		else if (read_text(st, "SELECT id FROM cases WHERE id = ?",
+		    duplicate_of, &other, &found, error_r) < 0)
+			goto fail;
+		else if (!found)
+			rc = refuse(st, error_r, "duplicate of %s: no such "
+			    "case", duplicate_of);
+		if (rc != STORE_OK)
+			goto out;
+	} else if (duplicate_of != NULL) {
+		rc = refuse(st, error_r, "--of is only for the status "
+		    "duplicate");
+		goto out;
+	}
+	if (strcmp(cur, status) == 0) {
+		if (duplicate_of != NULL && !same(dup, duplicate_of))
+			rc = refuse(st, error_r, "already a duplicate of %s",
+			    dup != NULL ? dup : "(unknown)");
+		else {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			rc = STORE_UNCHANGED;
+		}
+		goto out;
+	}
+	if (!store_status_allowed(cur, status)) {
+		rc = refuse(st, error_r, "cannot go from %s to %s (from %s: "
+		    "%s)", cur, status, cur, store_status_next(cur));
+		goto out;
+	}
+	iso_time(when, now);
+	if (prepare(st, "UPDATE cases SET status = ?, updated = ?,"
+	    " duplicate_of = COALESCE(?, duplicate_of) WHERE id = ?", &s,
+	    error_r) < 0)
+		goto fail;
+	bind_text(s, 1, status);
+	bind_text(s, 2, now);
+	bind_text(s, 3, duplicate_of);
+	bind_text(s, 4, case_id);
+	if (step_done(st, s, "update status", error_r) < 0 ||
+	    add_event(st, case_id, now, actor, "status", cur, status,
+	    error_r) < 0 ||
+	    (duplicate_of != NULL && add_event(st, case_id, now, actor,
+	    "duplicate-of", dup, duplicate_of, error_r) < 0))
+		goto fail;
+	rc = finish_change(st, 0, error_r);
+	goto out;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	rc = -1;
+out:
+	free(cur);
+	free(dup);
+	free(other);
+	return rc;
+}
+
+/* store_case_set_field - set or clear a field */
+int
+store_case_set_field(struct store *st, const char *case_id,
+    enum store_field field, const char *value, const char *actor,
+    time_t when, char **error_r)
+{
+	char now[32], *old = NULL;
+	int found, rc;
+
+	PSIRT_ASSERT((unsigned)field < STORE_FIELD__COUNT);
+	if (begin_change(st, error_r) < 0)
+		return -1;
+	if (read_text(st, fields[field].get, case_id, &old, &found,
+	    error_r) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (!found || same(old, value)) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		free(old);
+		return found ? STORE_UNCHANGED : STORE_NOT_FOUND;
+	}
+	iso_time(when, now);
+	rc = update3(st, fields[field].set, value, now, case_id, error_r);
+	if (rc == 0)
+		rc = add_event(st, case_id, now, actor, fields[field].action,
+		    old, value, error_r);
+	free(old);
+	return finish_change(st, rc, error_r);
+}
+
+/* store_case_set_credit - credit a name, anonymous, or clear */
+int
+store_case_set_credit(struct store *st, const char *case_id,
+    const char *name, int anonymous, const char *actor, time_t when,
+    char **error_r)
+{
+	char now[32], *old = NULL, *anon = NULL;
+	const char *was;
+	int found, rc, was_anon;
+	sqlite3_stmt *s;
+
+	PSIRT_ASSERT(!(anonymous && name != NULL));
+	if (begin_change(st, error_r) < 0)
+		return -1;
+	if (read_text(st, "SELECT credit FROM cases WHERE id = ?", case_id,
+	    &old, &found, error_r) < 0 || (found && read_text(st,
+	    "SELECT credit_anonymous FROM cases WHERE id = ?", case_id,
+	    &anon, &found, error_r) < 0)) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		free(old);
+		return -1;
+	}
+	was_anon = anon != NULL && strcmp(anon, "0") != 0;
+	free(anon);
+	if (!found || (anonymous && was_anon) ||
+	    (!anonymous && !was_anon && same(old, name))) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		free(old);
+		return found ? STORE_UNCHANGED : STORE_NOT_FOUND;
+	}
+	was = was_anon ? "(anonymous)" : old;
+	iso_time(when, now);
+	rc = prepare(st, "UPDATE cases SET credit = ?, credit_anonymous = ?,"
+	    " updated = ? WHERE id = ?", &s, error_r);
+	if (rc == 0) {
+		bind_text(s, 1, name);
+		sqlite3_bind_int(s, 2, anonymous ? 1 : 0);
+		bind_text(s, 3, now);
+		bind_text(s, 4, case_id);
+		rc = step_done(st, s, "update credit", error_r);
+	}
+	if (rc == 0)
+		rc = add_event(st, case_id, now, actor, anonymous ?
+		    "credit-anonymous" : "credit", was, anonymous ? "yes" :
+		    name, error_r);
+	free(old);
+	return finish_change(st, rc, error_r);
+}
+
+/* cvss_text - "SCORE RATING VECTOR", the cvss event's value */
+static char *
+cvss_text(const char *vector, int score10, const char *severity)
+{
+	struct buf b;
+
+	if (vector == NULL)
+		return NULL;
+	buf_init(&b, strlen(vector) + (severity ? strlen(severity) : 0) +
+	    32);
+	(void)buf_printf(&b, "%d.%d %s %s", score10 / 10, score10 % 10,
+	    severity != NULL ? severity : "-", vector);
+	return buf_steal(&b);
+}
+
+/* read_cvss - the stored cvss event value of a case (NULL if unscored) */
+static int
+read_cvss(struct store *st, const char *case_id, char **text_r,
+    int *found_r, char **error_r)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*text_r = NULL;
+	*found_r = 0;
+	if (prepare(st, "SELECT cvss_vector, cvss_score, severity FROM cases"
+	    " WHERE id = ?", &s, error_r) < 0)
+		return -1;
+	bind_text(s, 1, case_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		double score = sqlite3_column_double(s, 1);
+
+		*found_r = 1;
+		*text_r = cvss_text(col_cstr(s, 0), (int)(score * 10 + 0.5),
+		    col_cstr(s, 2));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_err(st, "read case", error_r);
+	return 0;
+}
+
+/* store_case_set_cvss - the vector, its score and rating */
+int
+store_case_set_cvss(struct store *st, const char *case_id,
+    const char *vector, int score10, const char *severity,
+    const char *actor, time_t when, char **error_r)
+{
+	char now[32], *old = NULL, *new;
+	int found, rc;
+	sqlite3_stmt *s;
+
+	PSIRT_ASSERT(vector != NULL && severity != NULL);
+	PSIRT_ASSERT(score10 >= 0 && score10 <= 100);
+	if (begin_change(st, error_r) < 0)
+		return -1;
+	if (read_cvss(st, case_id, &old, &found, error_r) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	new = cvss_text(vector, score10, severity);
+	if (!found || same(old, new)) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		free(old);
+		free(new);
+		return found ? STORE_UNCHANGED : STORE_NOT_FOUND;
+	}
+	iso_time(when, now);
+	rc = prepare(st, "UPDATE cases SET cvss_vector = ?, cvss_score = ?,"
+	    " severity = ?, updated = ? WHERE id = ?", &s, error_r);
+	if (rc == 0) {
+		bind_text(s, 1, vector);
+		sqlite3_bind_double(s, 2, score10 / 10.0);
+		bind_text(s, 3, severity);
+		bind_text(s, 4, now);
+		bind_text(s, 5, case_id);
+		rc = step_done(st, s, "update cvss", error_r);
+	}
+	if (rc == 0)
+		rc = add_event(st, case_id, now, actor, "cvss", old, new,
+		    error_r);
+	free(old);
+	free(new);
+	return finish_change(st, rc, error_r);
+}
+
+/* store_case_add_note - append a note */
+int
+store_case_add_note(struct store *st, const char *case_id,
+    const char *text, const char *actor, time_t when, char **error_r)
+{
+	char now[32], *id = NULL;
+	int found, rc;
+	sqlite3_stmt *s;
+
+	PSIRT_ASSERT(text != NULL);
+	if (begin_change(st, error_r) < 0)
+		return -1;
+	if (read_text(st, "SELECT id FROM cases WHERE id = ?", case_id, &id,
+	    &found, error_r) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	free(id);
+	if (!found) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return STORE_NOT_FOUND;
+	}
+	iso_time(when, now);
+	rc = prepare(st, "UPDATE cases SET updated = ? WHERE id = ?", &s,
+	    error_r);
+	if (rc == 0) {
+		bind_text(s, 1, now);
+		bind_text(s, 2, case_id);
+		rc = step_done(st, s, "update case", error_r);
+	}
+	if (rc == 0)
+		rc = add_event(st, case_id, now, actor, "note", NULL, text,
+		    error_r);
+	return finish_change(st, rc, error_r);
+}
+
+/* ---- audit: events, the chain, the cases against their events ------ */
+
+/* event_row - fill an event row from an EVENT_COLUMNS statement */
+static void
+event_row(sqlite3_stmt *s, struct store_event_row *e)
+{
+	e->id = sqlite3_column_int64(s, 0);
+	e->case_id = col_str(s, 1);
+	e->time = col_str(s, 2);
+	e->actor = col_str(s, 3);
+	e->action = col_str(s, 4);
+	e->old = col_str(s, 5);
+	e->new = col_str(s, 6);
+	e->prev_hash = col_str(s, 7);
+	e->hash = col_str(s, 8);
+}
+
+#define EVENT_COLUMNS \
+	"id, case_id, time, actor, action, old, new, prev_hash, hash"
+
+/* store_event_list - a case's events (all if case_id NULL), in order */
+int
+store_event_list(struct store *st, const char *case_id,
+    struct store_event_row **rows_r, size_t *n_r, char **error_r)
+{
+	struct store_event_row *rows = NULL;
+	size_t n = 0, alloc = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*rows_r = NULL;
+	*n_r = 0;
+	if (prepare(st, "SELECT " EVENT_COLUMNS " FROM events WHERE"
+	    " ?1 IS NULL OR case_id = ?1 ORDER BY id", &s, error_r) < 0)
+		return -1;
+	bind_text(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			rows = xreallocarray(rows, alloc, sizeof(*rows));
+		}
+		event_row(s, &rows[n++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_event_rows_free(&rows, n);
+		return store_err(st, "list events", error_r);
+	}
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
+}
+
+/* store_event_rows_free - release event rows */
+void
+store_event_rows_free(struct store_event_row **rows, size_t n)
+{
+	size_t i;
+
+	if (*rows == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		struct store_event_row *e = &(*rows)[i];
+
+		free(e->case_id), free(e->time), free(e->actor);
+		free(e->action), free(e->old), free(e->new);
+		free(e->prev_hash), free(e->hash);
+	}
+	free(*rows);
+	*rows = NULL;
+}
+
+/* broken - record the first problem found */
+static void
+broken(struct store_verify *v, long long id, const char *case_id,
+    const char *fmt, ...) PSIRT_PRINTF(4, 5);
+static void
+broken(struct store_verify *v, long long id, const char *case_id,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	v->ok = 0;
+	v->bad_event = id;
+	n = snprintf(v->bad_case, sizeof(v->bad_case), "%s",
+	    case_id != NULL ? case_id : "");
+	if (n < 0 || (size_t)n >= sizeof(v->bad_case))
+		v->bad_case[0] = '\0';		/* not a case ID of ours */
+	va_start(ap, fmt);
+	n = vsnprintf(v->reason, sizeof(v->reason), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		v->reason[0] = '\0';
+	else if ((size_t)n >= sizeof(v->reason))
+		memcpy(v->reason + sizeof(v->reason) - 4, "...", 4);
+}
+
+/* store_verify_log - walk the hash chain */
+int
+store_verify_log(struct store *st, struct store_verify *v, char **error_r)
+{
+	char prev[STORE_HASH_HEX + 1], hash[STORE_HASH_HEX + 1];
+	char *head = NULL;
+	sqlite3_stmt *s;
+	int rc, found;
+
+	memset(v, 0, sizeof(*v));
+	v->ok = 1;
+	memcpy(prev, GENESIS_HASH, sizeof(prev));
+	if (prepare(st, "SELECT " EVENT_COLUMNS " FROM events ORDER BY id", &s,
+	    error_r) < 0)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(s, 0);
+		const char *case_id = col_cstr(s, 1), *ph = col_cstr(s, 7);
+		const char *h = col_cstr(s, 8);
+
+		v->events++;
+		if (ph == NULL || strcmp(ph, prev) != 0) {
+			broken(v, id, case_id, "event %lld does not link to "
+			    "the event before it (an event was removed, "
+			    "inserted or reordered before it)", id);
+			break;
+		}
+		event_hash(id, case_id, col_cstr(s, 2), col_cstr(s, 3),
+		    col_cstr(s, 4), col_cstr(s, 5), col_cstr(s, 6), ph, hash);
+		if (h == NULL || strcmp(h, hash) != 0) {
+			broken(v, id, case_id, "event %lld does not match its "
+			    "hash (its content was changed)", id);
+			break;
+		}
+		memcpy(prev, hash, sizeof(prev));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_err(st, "read events", error_r);
+	memcpy(v->head, prev, sizeof(v->head));
+	if (!v->ok)
+		return 0;
+	if (read_text(st, "SELECT value FROM meta WHERE key = ?",
+	    "event_head", &head, &found, error_r) < 0)
+		return -1;
+	if (!found || head == NULL || strcmp(head, prev) != 0)
+		broken(v, 0, NULL, "the last event (%lld events) is not the "
+		    "recorded head of the log (events were removed from its "
+		    "end)", v->events);
+	free(head);
+	return 0;
+}
+
+/* Per-case state replayed from the events. */
+struct replay {
+	char *status, *assignee, *cve, *embargo, *credit, *dup, *cvss;
+	int anonymous, created;
+	long long inbound;
+};
+
+/* replay_set - replace one replayed value */
+static void
+replay_set(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL ? xstrdup(value) : NULL;
+}
+
+/* replay_free - release a replayed state */
+static void
+replay_free(struct replay *r)
+{
+	free(r->status), free(r->assignee), free(r->cve), free(r->embargo);
+	free(r->credit), free(r->dup), free(r->cvss);
+	memset(r, 0, sizeof(*r));
+}
+
+/* replay_case - a case's fields as its events set them */
+static int
+replay_case(struct store *st, const char *case_id, struct replay *r,
+    char **error_r)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (prepare(st, "SELECT action, new FROM events WHERE case_id = ?"
+	    " ORDER BY id", &s, error_r) < 0)
+		return -1;
+	bind_text(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *a = col_cstr(s, 0), *nv = col_cstr(s, 1);
+
+		if (a == NULL)
+			continue;
+		if (strcmp(a, "case-created") == 0) {
+			r->created = 1;
+			replay_set(&r->status, nv);
+		} else if (strcmp(a, "status") == 0)
+			replay_set(&r->status, nv);
+		else if (strcmp(a, "assignee") == 0)
+			replay_set(&r->assignee, nv);
+		else if (strcmp(a, "cve") == 0)
+			replay_set(&r->cve, nv);
+		else if (strcmp(a, "embargo") == 0)
+			replay_set(&r->embargo, nv);
+		else if (strcmp(a, "credit") == 0) {
+			replay_set(&r->credit, nv);
+			r->anonymous = 0;
+		} else if (strcmp(a, "credit-anonymous") == 0) {
+			replay_set(&r->credit, NULL);
+			r->anonymous = 1;
+		} else if (strcmp(a, "duplicate-of") == 0)
+			replay_set(&r->dup, nv);
+		else if (strcmp(a, "cvss") == 0)
+			replay_set(&r->cvss, nv);
+		else if (strcmp(a, "message-stored") == 0)
+			r->inbound++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		replay_free(r);
+		return store_err(st, "read events", error_r);
+	}
+	return 0;
+}
+
+/* differs - record "FIELD is 'x' but its events say 'y'" if they differ */
+static int
+differs(struct store_verify *v, const char *case_id, const char *field,
+    const char *is, const char *says)
+{
+	if (same(is, says))
+		return 0;
+	broken(v, 0, case_id, "%s: %s is %s%s%s but its events say %s%s%s",
+	    case_id, field, is ? "'" : "", is ? is : "unset", is ? "'" : "",
+	    says ? "'" : "", says ? says : "unset", says ? "'" : "");
+	return 1;
+}
+
+/* store_verify_cases - each case's fields against its events */
+int
+store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
+{
+	sqlite3_stmt *s;
+	struct replay r;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->ok = 1;
+	if (prepare(st, "SELECT c.id, c.status, c.assignee, c.cve, c.embargo,"
+	    " c.credit, c.credit_anonymous, c.duplicate_of, c.cvss_vector,"
+	    " c.cvss_score, c.severity, (SELECT COUNT(*) FROM messages m"
+	    " WHERE m.case_id = c.id AND m.direction = 'in') FROM cases c"
+	    " ORDER BY c.year, c.seq, c.id", &s, error_r) < 0)
+		return -1;
+	while (v->ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = col_cstr(s, 0);
+		char *cvss = cvss_text(col_cstr(s, 8),
+		    (int)(sqlite3_column_double(s, 9) * 10 + 0.5),
+		    col_cstr(s, 10));
+
+		if (replay_case(st, id, &r, error_r) < 0) {
+			free(cvss);
+			sqlite3_finalize(s);
+			return -1;
+		}
+		v->events++;
+		if (!r.created)
+			broken(v, 0, id, "%s: the case has no case-created "
+			    "event (it was added outside the log)", id);
+		else if (differs(v, id, "status", col_cstr(s, 1), r.status) ||
+		    differs(v, id, "assignee", col_cstr(s, 2), r.assignee) ||
+		    differs(v, id, "cve", col_cstr(s, 3), r.cve) ||
+		    differs(v, id, "embargo", col_cstr(s, 4), r.embargo) ||
+		    differs(v, id, "credit", col_cstr(s, 5), r.credit) ||
+		    differs(v, id, "duplicate_of", col_cstr(s, 7), r.dup) ||
+		    differs(v, id, "cvss", cvss, r.cvss))
+			;
+		else if ((sqlite3_column_int(s, 6) != 0) != r.anonymous)
+			broken(v, 0, id, "%s: anonymous credit is %s but its "
+			    "events say %s", id, r.anonymous ? "off" : "on",
+			    r.anonymous ? "on" : "off");
+		else if (sqlite3_column_int64(s, 11) != r.inbound)
+			broken(v, 0, id, "%s: %lld inbound messages but %lld "
+			    "message-stored events", id,
+			    (long long)sqlite3_column_int64(s, 11), r.inbound);
+		free(cvss);
+		replay_free(&r);
+	}
+	sqlite3_finalize(s);
+	if (v->ok && rc != SQLITE_DONE)
+		return store_err(st, "read cases", error_r);
+	if (!v->ok)
+		return 0;
+	if (prepare(st, "SELECT e.id, e.case_id FROM events e WHERE NOT EXISTS"
+	    " (SELECT 1 FROM cases c WHERE c.id = e.case_id) ORDER BY e.id"
+	    " LIMIT 1", &s, error_r) < 0)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		broken(v, sqlite3_column_int64(s, 0), col_cstr(s, 1),
+		    "events of %s but no such case (it was deleted)",
+		    col_cstr(s, 1) != NULL ? col_cstr(s, 1) : "(null)");
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_err(st, "read events", error_r);
+	return 0;
+}
+
+/* store_acks_recorded - 1 if any case has a first_ack time */
+int
+store_acks_recorded(struct store *st, int *yes_r, char **error_r)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*yes_r = 0;
+	if (prepare(st, "SELECT EXISTS (SELECT 1 FROM cases WHERE first_ack"
+	    " IS NOT NULL)", &s, error_r) < 0)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*yes_r = sqlite3_column_int(s, 0) != 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_err(st, "read cases", error_r);
+	return 0;
+}
+
+/* store_attachment_get - the n-th attachment of a case, with content */
+int
+store_attachment_get(struct store *st, const char *case_id, size_t n,
+    struct store_blob *blob, char **error_r)
+{
+	sqlite3_stmt *s;
+	const void *data;
+	int rc, bytes;
+
+	memset(blob, 0, sizeof(*blob));
+	if (n == 0 || n > (size_t)INT32_MAX)
+		return STORE_NOT_FOUND;
+	if (prepare(st, "SELECT a.name, a.declared_type, a.content, a.sha256"
+	    " FROM attachments a JOIN messages m ON a.message = m.id"
+	    " WHERE m.case_id = ? ORDER BY m.received, m.id, a.idx"
+	    " LIMIT 1 OFFSET ?", &s, error_r) < 0)
+		return -1;
+	bind_text(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)n - 1);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		blob->name = col_str(s, 0);
+		blob->type = col_str(s, 1);
+		data = sqlite3_column_blob(s, 2);
+		bytes = sqlite3_column_bytes(s, 2);
+		blob->size = bytes > 0 ? (size_t)bytes : 0;
+		blob->data = xmalloc(blob->size + 1);
+		if (blob->size > 0)
+			memcpy(blob->data, data, blob->size);
+		blob->sha256 = col_str(s, 3);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_blob_free(blob);
+		return store_err(st, "read attachment", error_r);
+	}
+	return rc == SQLITE_ROW ? STORE_OK : STORE_NOT_FOUND;
+}
+
+/* store_blob_free - release an attachment's content */
+void
+store_blob_free(struct store_blob *blob)
+{
+	free(blob->name);
+	free(blob->type);
+	free(blob->data);
+	free(blob->sha256);
+	memset(blob, 0, sizeof(*blob));
 }

@@ -8,6 +8,26 @@
  *	SIGXCPU, SIGKILL) is a crash or, for SIGXCPU, the CPU limit;
  *	WORKER_EXIT_TEMPFAIL is the gateway's own trouble met by fn. The child
  *	leaves with _exit() — it is a separate process, not the filter.
+ *
+ *	gpg, which gpgme runs from the child for decryption and verification,
+ *	inherits every limit, and they hold for it as they are: RLIMIT_AS,
+ *	RLIMIT_CPU (per process), RLIMIT_NOFILE (gpgme passes gpg a handful
+ *	of descriptors) and RLIMIT_CORE. RLIMIT_FSIZE 0 stays too, with
+ *	SIGXFSZ ignored (an ignored signal survives execve): gpg's only file
+ *	write when it decrypts or verifies is the lock file it makes beside
+ *	the keyring; that write now fails with EFBIG instead of killing gpg,
+ *	gpg says "can't allocate lock" and reads the keyring without a lock,
+ *	which is safe because gpg replaces a keybox by rename when it writes
+ *	one (the gateway's gpg.conf also turns off random_seed and trustdb
+ *	writes: no-random-seed-file, trust-model always). The gpg-agent,
+ *	though, is a daemon every later message shares and must not inherit
+ *	these limits (SIGXCPU after worker_timeout CPU seconds in total, few
+ *	descriptors): psirt-filter starts it before forking (agent.h). gpg
+ *	cannot start one from here at all (its start lock is a file write
+ *	that fails): should the agent be gone, decryption fails as the
+ *	gateway's trouble, psirt-filter exits 75, and the retry's
+ *	psirt-filter starts the agent. A write to a file by the worker (a log
+ *	file in the tests) fails the same way instead of killing it.
  * LIMITS
  *	worker_memory_limit, worker_timeout (wall clock here, CPU seconds by
  *	RLIMIT_CPU), max_result bytes of result.
@@ -81,6 +101,8 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 	(void)signal(SIGBUS, SIG_DFL);
 	(void)signal(SIGFPE, SIG_DFL);
 	(void)signal(SIGILL, SIG_DFL);
+	/* RLIMIT_FSIZE 0: a write fails with EFBIG (also in gpg: above). */
+	(void)signal(SIGXFSZ, SIG_IGN);
 	devnull = open("/dev/null", O_RDWR);
 	if (devnull >= 0) {
 		(void)dup2(devnull, STDIN_FILENO);

@@ -3,7 +3,7 @@
  *	config - psirt.conf: key = value, like Postfix main.cf
  * DESCRIPTION
  *	config_init() fills the safe defaults (PSIRT_DEFAULT_*), config_load()
- *	reads a file over them. Sizes take K/M/G suffixes, times s/m/h. An
+ *	reads a file over them. Sizes take K/M/G suffixes, times s/m/h/d. An
  *	unknown key, a bad value, a repeated key or an unreadable file is an
  *	error whose message names the file, the line and the key.
  * LIMITS
@@ -32,6 +32,8 @@
 #define PSIRT_DEFAULT_WORKER_TIMEOUT 60UL
 #define PSIRT_DEFAULT_DEADLINE 300UL
 #define PSIRT_DEFAULT_DB_BUSY_TIMEOUT 30UL
+#define PSIRT_DEFAULT_SLA_ACK (1UL * 86400)
+#define PSIRT_DEFAULT_SLA_TRIAGE (5UL * 86400)
 
 /* The limits the worker enforces, one struct (as Dovecot's settings). */
 struct limits {
@@ -56,6 +58,8 @@ struct config {
 	unsigned long worker_timeout;	/* seconds */
 	unsigned long deadline;		/* seconds */
 	unsigned long db_busy_timeout;	/* seconds */
+	unsigned long sla_ack;		/* seconds, receipt to ack */
+	unsigned long sla_triage;	/* seconds, receipt to triage */
 };
 
 /* config_init - defaults only */

@@ -7,13 +7,37 @@
  *	one inbound message in one BEGIN IMMEDIATE transaction: redelivery
  *	check (the raw SHA-256, which fixes the Message-ID too), case number
  *	allocation (per year, unique and gap-free), the message, its
- *	attachments and an audit event. Read-only handles are for the staff
+ *	attachments and audit events. Read-only handles are for the staff
  *	CLI's read commands.
+ *
+ *	Triage (store_case_set_*, store_case_add_note) changes a case and
+ *	appends its audit event in one BEGIN IMMEDIATE transaction; the
+ *	status workflow is enforced here, inside the transaction, so no
+ *	caller can skip it:
+ *
+ *	    new -> triage -> accepted | rejected | duplicate
+ *	    accepted -> fixing -> disclosed -> closed
+ *	    rejected -> closed, duplicate -> closed
+ *
+ *	Audit: every event (time, actor, action, old, new) is hash-chained:
+ *	it stores prev_hash, the hash of the event before it, and hash, the
+ *	SHA-256 of its own fields and prev_hash (see store.c for the exact
+ *	encoding); meta holds the hash of the last event (event_head).
+ *	store_verify_log() walks the chain and reports the first broken link;
+ *	store_verify_cases() checks that each case's fields are what its
+ *	events say they are.
  * DIAGNOSTICS
  *	-1 with error_r for the gateway's trouble (busy past the timeout,
  *	disk full, unwritable): the filter exits 75 and nothing is committed.
+ *	Triage functions return STORE_OK, STORE_NOT_FOUND, STORE_REFUSED
+ *	(error_r says why: a transition the workflow forbids, a missing
+ *	duplicate target) or STORE_UNCHANGED (nothing written).
  * SECURITY
- *	Every value is bound as a parameter; no SQL is built from input.
+ *	Every value is bound as a parameter; no SQL is built from input. The
+ *	hash chain makes a silent edit of the events table detectable by
+ *	anyone who does not also recompute the chain and the head; whoever
+ *	can write the file can do that, so record the head elsewhere (psirt
+ *	verify-log prints it) to detect a rewrite.
  */
 #ifndef PSIRT_STORE_H
 #define PSIRT_STORE_H
@@ -25,6 +49,23 @@
 #define STORE_RW 0
 #define STORE_RO 1
 #define STORE_CASE_ID_MAX 64
+#define STORE_SCHEMA_VERSION 2
+#define STORE_HASH_HEX 64
+#define STORE_ACTOR_FILTER "psirt-filter"
+
+/* Results of the triage functions (-1 is the gateway's trouble). */
+#define STORE_OK 0
+#define STORE_NOT_FOUND 1
+#define STORE_REFUSED 2
+#define STORE_UNCHANGED 3
+
+/* Case fields set by store_case_set_field(); the event action word. */
+enum store_field {
+	STORE_FIELD_ASSIGNEE,	/* "assignee" */
+	STORE_FIELD_CVE,	/* "cve" */
+	STORE_FIELD_EMBARGO,	/* "embargo" */
+	STORE_FIELD__COUNT
+};
 
 struct store;
 
@@ -87,7 +128,52 @@ struct store_case_row {
 	char *assignee;
 	char *cve;
 	char *reporter_fpr;
-	char *acknowledged;
+	char *acknowledged;	/* first_ack */
+	/* schema 2 */
+	char *embargo;
+	char *credit;
+	int credit_anonymous;
+	char *duplicate_of;
+	char *triaged;		/* time of the first status change from new */
+};
+
+/* Filters of store_case_query(); NULL fields match everything. */
+struct store_case_filter {
+	const char *status;
+	const char *assignee;
+	const char *severity;	/* a rating word, or "unscored" */
+	const char *since;	/* ISO 8601 UTC: created at or after */
+};
+
+struct store_event_row {
+	long long id;
+	char *case_id;
+	char *time;
+	char *actor;
+	char *action;
+	char *old;
+	char *new;
+	char *prev_hash;
+	char *hash;
+};
+
+/* store_verify_log() and store_verify_cases() results */
+struct store_verify {
+	long long events;		/* events checked */
+	int ok;				/* 1: no problem found */
+	long long bad_event;		/* first broken event id, 0 if none */
+	char bad_case[STORE_CASE_ID_MAX];
+	char reason[256];		/* what is wrong, for a human */
+	char head[STORE_HASH_HEX + 1];	/* hash of the last event */
+};
+
+/* An attachment's content, for psirt attachment (bytes, may hold NUL). */
+struct store_blob {
+	char *name;
+	char *type;
+	unsigned char *data;
+	size_t size;
+	char *sha256;
 };
 
 /* store_open - open (RW: create and migrate) the database at path */
@@ -104,7 +190,65 @@ int store_case_list(struct store *st, const char *status_filter,
 int store_case_get(struct store *st, const char *case_id,
     struct store_case_row **row_r, struct store_message_row **msgs_r,
     size_t *nmsgs_r, char **error_r);
+/* store_case_query - cases matching f, oldest first */
+int store_case_query(struct store *st, const struct store_case_filter *f,
+    struct store_case_row **rows_r, size_t *n_r, char **error_r);
 void store_case_rows_free(struct store_case_row **rows, size_t n);
 void store_message_rows_free(struct store_message_row **rows, size_t n);
+
+/*
+ * store_status_allowed - 1 if the workflow allows from -> to (the
+ * words of case_status_from_str()); 0 otherwise
+ */
+int store_status_allowed(const char *from, const char *to);
+/* store_status_next - the statuses reachable from one, ", "-separated */
+const char *store_status_next(const char *from);
+/* store_field_name - the event action word of a field */
+const char *store_field_name(enum store_field f);
+
+/*
+ * store_case_set_status - move a case along the workflow; duplicate_of
+ * (required for, and only for, "duplicate") must name another case
+ */
+int store_case_set_status(struct store *st, const char *case_id,
+    const char *status, const char *duplicate_of, const char *actor,
+    time_t when, char **error_r);
+/* store_case_set_field - set (value) or clear (NULL) a field */
+int store_case_set_field(struct store *st, const char *case_id,
+    enum store_field field, const char *value, const char *actor,
+    time_t when, char **error_r);
+/* store_case_set_credit - credit a name, anonymous, or clear (NULL, 0) */
+int store_case_set_credit(struct store *st, const char *case_id,
+    const char *name, int anonymous, const char *actor, time_t when,
+    char **error_r);
+/* store_case_set_cvss - the vector, its score times ten and rating */
+int store_case_set_cvss(struct store *st, const char *case_id,
+    const char *vector, int score10, const char *severity,
+    const char *actor, time_t when, char **error_r);
+/* store_case_add_note - append a note (an event "note") */
+int store_case_add_note(struct store *st, const char *case_id,
+    const char *text, const char *actor, time_t when, char **error_r);
+
+/* store_event_list - a case's events (all if case_id NULL), in order */
+int store_event_list(struct store *st, const char *case_id,
+    struct store_event_row **rows_r, size_t *n_r, char **error_r);
+void store_event_rows_free(struct store_event_row **rows, size_t n);
+/* store_verify_log - walk the hash chain; v->ok 0 at the first break */
+int store_verify_log(struct store *st, struct store_verify *v,
+    char **error_r);
+/* store_verify_cases - each case's fields against its events */
+int store_verify_cases(struct store *st, struct store_verify *v,
+    char **error_r);
+/* store_acks_recorded - 1 if any case has a first_ack time */
+int store_acks_recorded(struct store *st, int *yes_r, char **error_r);
+
+/*
+ * store_attachment_get - the n-th (1-based, in show order: messages by
+ * time, attachments by position) attachment of a case; STORE_NOT_FOUND
+ * if the case or the attachment does not exist
+ */
+int store_attachment_get(struct store *st, const char *case_id, size_t n,
+    struct store_blob *blob_r, char **error_r);
+void store_blob_free(struct store_blob *blob);
 
 #endif

@@ -36,6 +36,13 @@ static const struct {
     {"deadline past Postfix limit", "deadline = 1000s\n", "command_time_limit"},
     {"bad prefix", "case_prefix = PS-IRT\n", "case_prefix"},
     {"time unit suffix on count", "max_mime_depth = 5s\n", "bad value"},
+    {"sla in days", "sla_ack = 2d\nsla_triage = 10d\n", NULL},
+    {"sla in hours", "sla_ack = 12h\n", NULL},
+    {"sla bad unit", "sla_triage = 5w\n",
+     "test.conf:1: sla_triage: bad value \"5w\" (want a time like 60s, 5m,"
+     " 1h or 1d)"},
+    {"sla zero refused", "sla_ack = 0d\n", "must be greater than 0"},
+    {"sla day overflow", "sla_ack = 999999999999999999d\n", "bad value"},
 };
 
 int
@@ -77,10 +84,13 @@ main(void)
 	TAP_LONG_EQ(cfg.worker_timeout, 60, "default worker_timeout 60s");
 	TAP_LONG_EQ(cfg.deadline, 300, "default deadline 300s");
 	TAP_STR_EQ(cfg.case_prefix, "PSIRT", "default case_prefix");
+	TAP_LONG_EQ(cfg.sla_ack, 86400, "default sla_ack 1d");
+	TAP_LONG_EQ(cfg.sla_triage, 5 * 86400, "default sla_triage 5d");
 	err = NULL;
 	{
 		const char *t = "max_header_size = 4k\nworker_timeout = 90s\n"
-				"case_prefix = SEC\n";
+				"case_prefix = SEC\nsla_ack = 2d\n"
+				"sla_triage = 36h\n";
 
 		rc = config_parse(&cfg, "t", t, strlen(t), &err);
 	}
@@ -88,6 +98,8 @@ main(void)
 	TAP_LONG_EQ(cfg.limits.max_header_size, 4096, "4k is 4096");
 	TAP_LONG_EQ(cfg.worker_timeout, 90, "90s");
 	TAP_STR_EQ(cfg.case_prefix, "SEC", "case_prefix override");
+	TAP_LONG_EQ(cfg.sla_ack, 2 * 86400, "sla_ack 2d is 172800 s");
+	TAP_LONG_EQ(cfg.sla_triage, 36 * 3600, "sla_triage 36h");
 	config_free(&cfg);
 	config_init(&cfg);
 	rc = config_load(&cfg, "/nonexistent/psirt.conf", &err);

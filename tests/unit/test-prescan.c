@@ -43,8 +43,8 @@ wide(struct buf *b, size_t n)
 	(void)buf_puts(b, "Content-Type: multipart/mixed; boundary=W\n\n"
 	    "preamble\n");
 	for (i = 0; i < n; i++)
-		(void)buf_printf(b, "--W\nContent-Type: text/plain\n\npart %zu\n",
-		    i);
+		(void)buf_printf(b, "--W\nContent-Type: text/plain\n\n"
+		    "part %zu\n", i);
 	(void)buf_puts(b, "--W--\nepilogue\n");
 }
 
@@ -221,7 +221,8 @@ build(struct buf *b, const struct limits_case *c)
 {
 	switch (c->kind) {
 	case K_TEXT:
-		(void)buf_puts(b, "From: a@example.test\nSubject: hi\n\nhello\n");
+		(void)buf_puts(b, "From: a@example.test\nSubject: hi\n\n"
+		    "hello\n");
 		break;
 	case K_EMPTY:
 		break;
@@ -262,8 +263,8 @@ build(struct buf *b, const struct limits_case *c)
 		break;
 	case K_AFTER_CLOSE:
 		/* libetpan cuts a part at a later "--A": it is parsed. */
-		(void)buf_puts(b, "Content-Type: multipart/mixed; boundary=A\n\n"
-		    "--A\n\nfirst\n--A--\n--A\n");
+		(void)buf_puts(b, "Content-Type: multipart/mixed; "
+		    "boundary=A\n\n--A\n\nfirst\n--A--\n--A\n");
 		chain(b, c->n, ct_plain_c, dl_c);
 		break;
 	case K_SAME_BOUNDARY:
@@ -299,9 +300,9 @@ build(struct buf *b, const struct limits_case *c)
 		    "boundary=in\n\n--in\n\nx\n--in--\n--a\"b c--\n");
 		break;
 	case K_UPPER_PARAM:
-		(void)buf_puts(b, "Content-Type: MULTIPART/Mixed; BOUNDARY=u\n\n"
-		    "--u\nContent-Type: Multipart/mixed; boundary=v\n\n--v\n\n"
-		    "x\n--v--\n--u--\n");
+		(void)buf_puts(b, "Content-Type: MULTIPART/Mixed; "
+		    "BOUNDARY=u\n\n--u\nContent-Type: Multipart/mixed; "
+		    "boundary=v\n\n--v\n\nx\n--v--\n--u--\n");
 		break;
 	case K_NUL:
 		(void)buf_append(b, nul_msg, sizeof(nul_msg) - 1);
@@ -350,6 +351,35 @@ test_deep(void)
 	lim.max_mime_depth = 19999;
 	TAP_STR_EQ(prescan_check(b.data, b.len, &lim), "max_mime_depth",
 	    "20000 nested multiparts, limit 19999: depth");
+	buf_free(&b);
+}
+
+/* test_dashes - long lines of dashes under deep nesting stay linear */
+static void
+test_dashes(void)
+{
+	struct limits lim = { BIG, 1000, 100000, 4096, BIG };
+	struct buf b;
+	struct timespec t0;
+	const char *got;
+	size_t i, j;
+	double t;
+
+	buf_init(&b, BIG);
+	for (i = 0; i < 999; i++)
+		(void)buf_printf(&b, "Content-Type: multipart/mixed; "
+		    "boundary=\"-%zu\"\n\n---%zu\n", i, i);
+	(void)buf_puts(&b, "\n");
+	for (i = 0; i < 2000; i++) {
+		for (j = 0; j < 2000; j++)
+			(void)buf_putc(&b, '-');
+		(void)buf_putc(&b, '\n');
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	got = prescan_check(b.data, b.len, &lim);
+	t = elapsed(&t0);
+	TAP_STR_EQ(got, NULL, "999 levels and 4 MB of dash lines: no limit");
+	TAP_OK(t < 1.0, "... scanned in %.3f s (< 1 s)", t);
 	buf_free(&b);
 }
 
@@ -412,6 +442,7 @@ main(void)
 		buf_free(&b);
 	}
 	test_deep();
+	test_dashes();
 	test_garbage();
 	return tap_done();
 }

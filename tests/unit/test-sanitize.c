@@ -58,7 +58,8 @@ static const struct tcase text_cases[] = {
 	{ "above U+10FFFF", "\xf4\x90\x80\x80", -1, FFFD FFFD FFFD FFFD, BAD },
 	{ "emoji kept", "\xf0\x9f\x98\x80", -1, "\xf0\x9f\x98\x80", 0 },
 	{ "U+FFFD itself kept, no flag", FFFD, -1, FFFD, 0 },
-	{ "accents kept", "caf\xc3\xa9 \xc3\xbc", -1, "caf\xc3\xa9 \xc3\xbc", 0 },
+	{ "accents kept", "caf\xc3\xa9 \xc3\xbc", -1,
+	    "caf\xc3\xa9 \xc3\xbc", 0 },
 	{ "empty", "", 0, "", 0 },
 };
 
