@@ -1,14 +1,25 @@
 #!/bin/sh
 # demo.sh BUILDDIR - a demo gateway in a scratch directory: the demo gateway
-# key from keys/, a config, an empty queue; then a sample report through
-# psirt-filter exactly as Postfix's pipe(8) calls it (as the unprivileged
-# user psirt, -f sender -- recipient, mail on stdin), then psirt list and
-# psirt show of the new case.
+# key from keys/ in a hardened GnuPG home, a config, an empty queue; then a
+# sample report, signed by the demo reporter key (keys/demo-reporter) and
+# encrypted to the demo gateway key as PGP/MIME (RFC 3156), made now with
+# the real gpg, goes through psirt-filter exactly as Postfix's pipe(8)
+# calls it (as the unprivileged user psirt, -f sender -- recipient, mail on
+# stdin); then psirt list and psirt show of the new case, whose signature
+# is good and whose signer is the demo reporter's primary key.
+#
+# Every key used here is a DEMO key (keys/README): never use them for
+# anything real. The reporter's scratch GnuPG home is removed at the end
+# and no gpg-agent is left running.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 demo=${PSIRT_DEMO_DIR:-/tmp/psirt-demo}
 user=psirt
+
+# The helpers that build GnuPG homes for the tests, on the keys in keys/.
+top_srcdir=$top
+. "$top/tests/lib/gpghome.sh"
 
 if [ "$(id -u)" -eq 0 ]; then
 	id -u "$user" >/dev/null 2>&1 ||
@@ -18,6 +29,8 @@ else
 	user=$(id -un)
 	as_user=""
 fi
+[ -d "$demo/gnupg" ] &&
+    $as_user gpgconf --homedir "$demo/gnupg" --kill all >/dev/null 2>&1 || :
 rm -rf "$demo"
 mkdir -p "$demo/bin" "$demo/raw" "$demo/gnupg" "$demo/templates"
 chmod 755 "$demo"
@@ -32,11 +45,30 @@ gnupg_home = $demo/gnupg
 gateway_address = security@example.test
 template_dir = $demo/templates
 CONF
-GNUPGHOME="$demo/gnupg" gpg --batch --quiet --import \
-    "$top/keys/demo-gateway.sec.asc" 2>/dev/null || true
-[ "$(id -u)" -eq 0 ] && chown -R "$user:" "$demo/raw" "$demo/gnupg" && chown "$user:" "$demo"
 
-cat >"$demo/report.eml" <<'MAIL'
+# The gateway's home: its secret key, the reporter's public key, and the
+# hardened gpg.conf and gpg-agent.conf of DESIGN.md "Isolation".
+gpg_in "$demo/gnupg" --import "$top/keys/demo-gateway.sec.asc" \
+    "$top/keys/demo-reporter.pub.asc" 2>/dev/null
+gpghome_gpg_conf 104857600 >"$demo/gnupg/gpg.conf"
+gpghome_agent_conf >"$demo/gnupg/gpg-agent.conf"
+chmod 600 "$demo/gnupg/gpg.conf" "$demo/gnupg/gpg-agent.conf"
+gpghome_kill "$demo/gnupg"
+if [ "$(id -u)" -eq 0 ]; then
+	chown -R "$user:" "$demo/raw" "$demo/gnupg"
+	chown "$user:" "$demo"
+fi
+
+# The reporter's side, in a scratch home: her secret key, our public key.
+rep=$(mktemp -d /tmp/psirt-demo-rep.XXXXXX)
+trap 'gpghome_kill "$rep"; rm -rf "$rep"' EXIT
+printf 'trust-model always\nno-auto-key-retrieve\ndisable-dirmngr\n' \
+    >"$rep/gpg.conf"
+gpg_in "$rep" --import "$top/keys/demo-reporter.sec.asc" \
+    "$top/keys/demo-gateway.pub.asc" 2>/dev/null
+
+{
+	cat <<'HEAD'
 Return-Path: <researcher@example.net>
 From: Jane Researcher <researcher@example.net>
 To: security@example.test
@@ -44,20 +76,43 @@ Subject: Stored XSS in the admin console
 Date: Sun, 22 Nov 2026 10:00:00 +0000
 Message-ID: <demo-report-1@example.net>
 MIME-Version: 1.0
+Content-Type: multipart/encrypted; protocol="application/pgp-encrypted";
+ boundary="demo-encrypted"
+
+--demo-encrypted
+Content-Type: application/pgp-encrypted
+
+Version: 1
+
+--demo-encrypted
+Content-Type: application/octet-stream; name="encrypted.asc"
+
+HEAD
+	cat <<'BODY' | gpg_in "$rep" --armor --sign --local-user \
+	    "$DEMO_REPORTER_FPR" --encrypt --recipient "$DEMO_GATEWAY_FPR"
 Content-Type: text/plain; charset=utf-8
 
 Hello PSIRT,
 
 the "display name" field of the admin console is rendered without
-escaping. Steps to reproduce are below; proof of concept attached.
+escaping. To reproduce: set your display name to
+<script>alert(document.domain)</script> and open the user list as admin.
 
 Regards, Jane
-MAIL
+BODY
+	printf '\n--demo-encrypted--\n'
+} >"$demo/report.eml"
 
+echo "== report.eml (signed by the demo reporter key, encrypted to the demo gateway)"
+sed -n '1,20p' "$demo/report.eml"
+echo "[...]"
+echo
 echo "== psirt-filter -f researcher@example.net -- security@example.test < report.eml"
+rc=0
 $as_user "$demo/bin/psirt-filter" -c "$demo/psirt.conf" \
-    -f researcher@example.net -- security@example.test <"$demo/report.eml"
-echo "exit status $? (0: stored; 75: Postfix would retry)"
+    -f researcher@example.net -- security@example.test <"$demo/report.eml" ||
+    rc=$?
+echo "exit status $rc (0: stored; 75: Postfix would retry)"
 echo
 echo "== psirt list"
 $as_user "$demo/bin/psirt" -c "$demo/psirt.conf" list
@@ -66,3 +121,14 @@ case_id=$($as_user "$demo/bin/psirt" -c "$demo/psirt.conf" list --json |
 echo
 echo "== psirt show $case_id"
 $as_user "$demo/bin/psirt" -c "$demo/psirt.conf" show "$case_id"
+echo
+$as_user "$demo/bin/psirt" -c "$demo/psirt.conf" show "$case_id" --json |
+    python3 -c 'import json, sys
+m = json.load(sys.stdin)["messages"][0]
+print("encryption: %s" % m["encryption"])
+print("signature: %s" % m["signature"])
+print("signer fingerprint: %s" % m["signer_fingerprint"])'
+echo "demo reporter key:  $DEMO_REPORTER_FPR (keys/FINGERPRINTS)"
+# The gateway's gpg-agent (started by psirt-filter) is not left running.
+$as_user gpgconf --homedir "$demo/gnupg" --kill all >/dev/null 2>&1 || :
+[ "$rc" -eq 0 ]

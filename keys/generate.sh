@@ -84,6 +84,16 @@ gateway demo-gateway 'PSIRT demo gateway (DEMO KEY) <security@example.test>' \
 gateway test-gateway 'PSIRT test gateway (TEST KEY) <gateway@example.test>' \
     TEST_GATEWAY
 
+# The README demo's reporter: contrib/demo.sh signs its sample report with
+# it (the From of that report is its user ID) and encrypts to demo-gateway.
+newhome demo-reporter
+G --quick-gen-key 'Jane Researcher (DEMO KEY) <researcher@example.net>' \
+    ed25519 sign never
+f=$(primary_fpr researcher@example.net)
+G --quick-add-key "$f" cv25519 encr never
+printf 'DEMO_REPORTER_FPR=%s\n' "$f" >>"$fp"
+finish demo-reporter
+
 # Alice: primary signs/certifies, a separate signing subkey and an
 # encryption subkey, a second UID, and a revoked UID.
 newhome test-alice

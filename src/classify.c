@@ -203,14 +203,22 @@ encrypted_container(const struct mime_tree *t, size_t i, struct classify *c)
 
 	if ((it = add_item(c, CLASSIFY_ENC_MIME, i)) == NULL)
 		return;
-	/* The ciphertext: the last leaf child that is not the control part. */
+	/*
+	 * The ciphertext: the first application/octet-stream leaf child (RFC
+	 * 3156), else the first leaf child that is not the control part.
+	 */
 	n = children(t, i, ch, PSIRT_NELEM(ch));
-	for (k = n < PSIRT_NELEM(ch) ? n : PSIRT_NELEM(ch); k > 0; k--) {
-		mp = &t->parts[ch[k - 1]];
-		if (is_leaf(mp) && !is_type(mp, "application/pgp-encrypted")) {
-			it->data = (long)ch[k - 1];
-			break;
-		}
+	if (n > PSIRT_NELEM(ch))
+		n = PSIRT_NELEM(ch);
+	for (k = 0; k < n && it->data < 0; k++) {
+		mp = &t->parts[ch[k]];
+		if (is_leaf(mp) && is_type(mp, "application/octet-stream"))
+			it->data = (long)ch[k];
+	}
+	for (k = 0; k < n && it->data < 0; k++) {
+		mp = &t->parts[ch[k]];
+		if (is_leaf(mp) && !is_type(mp, "application/pgp-encrypted"))
+			it->data = (long)ch[k];
 	}
 }
 

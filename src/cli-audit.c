@@ -44,7 +44,8 @@ usage_log(FILE *f)
 	    "  --json   a JSON array of objects\n"
 	    "  --help   this text\n"
 	    "\n"
-	    "Exit status: 0 listed, 1 no such case, 2 usage error, 3 trouble.\n");
+	    "Exit status: 0 listed, 1 no such case, 2 usage error,\n"
+	    "3 trouble.\n");
 }
 
 /* usage_verify - the synopsis of "verify-log" */
@@ -109,7 +110,7 @@ log_text(const struct store_event_row *ev, size_t n, int tty)
 		o = cli_cell(ev[i].old);
 		nw = cli_cell(ev[i].new);
 		if (tty)
-			printf("%-20s  %-15s  %-12s  %-14s  %s -> %s\n", t, c,
+			printf("%-20s  %-15s  %-12s  %-16s  %s -> %s\n", t, c,
 			    a, ac, o, nw);
 		else
 			printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", ev[i].id, t,

@@ -17,7 +17,8 @@
  *	"psirt attachment CASE N -o FILE": the N-th attachment's content,
  *	checked against its SHA-256, into a new file of mode 0600.
  * LIMITS
- *	Intake weeks on a terminal: the last STATS_MAX_WEEKS (all in JSON).
+ *	Intake weeks on a terminal: the last STATS_MAX_WEEKS unless --since
+ *	(all in JSON and TSV).
  * DIAGNOSTICS
  *	Exit 0, 1 not found, 2 usage, 3 trouble, 4 refused (an existing
  *	file, a terminal), 5 a raw copy or attachment does not verify.
@@ -104,10 +105,11 @@ usage_attachment(FILE *f)
 	    "The content is checked against its SHA-256 first.\n"
 	    "\n"
 	    "Exit status: 0, 1 no such case or attachment, 2 usage error,\n"
-	    "3 trouble, 4 refused, 5 the content does not match its SHA-256.\n");
+	    "3 trouble, 4 refused, 5 the content does not match its\n"
+	    "SHA-256.\n");
 }
 
-/* count_word - index of s in words, or n - 1 (the last, "other") */
+/* count_word - index of s among the n words, or n if it is none */
 static size_t
 count_word(const char *const *words, size_t n, const char *s)
 {
@@ -116,34 +118,37 @@ count_word(const char *const *words, size_t n, const char *s)
 	for (i = 0; s != NULL && i < n; i++)
 		if (strcmp(words[i], s) == 0)
 			return i;
-	return n - 1;
+	return n;
 }
 
-/* sla_text - one SLA line for a human */
+/* sla_text - the SLA lines for a human */
 static void
 sla_text(const char *label, const char *key, unsigned long sla,
-    const struct kpi_sla *k, int known, const char *unknown_why)
+    const struct kpi_sla *k, int known, const char *done_word,
+    const char *unknown_why)
 {
 	char d1[32], d2[32], d3[32];
 
 	cli_duration((long long)sla, d3);
-	printf("%s (%s %s): ", label, key, d3);
+	printf("%s (%s %s):\n  ", label, key, d3);
 	if (!known) {
 		printf("unknown: %s\n", unknown_why);
 		return;
 	}
 	if (k->done == 0)
-		printf("none done yet");
+		printf("none %s yet\n", done_word);
 	else {
 		cli_duration(k->median, d1);
 		cli_duration(k->p90, d2);
-		printf("median %s, 90th percentile %s over %zu", d1, d2,
-		    k->done);
+		printf("median %s, 90th percentile %s (%zu %s)\n", d1, d2,
+		    k->done, done_word);
 	}
 	if (k->on_time + k->late > 0)
-		printf("; on time %zu of %zu (%.1f%%)", k->on_time,
+		printf("  on time %zu of %zu (%.1f%%), ", k->on_time,
 		    k->on_time + k->late, 100.0 * k->on_time_rate);
-	printf("; %zu late, %zu pending\n", k->late, k->pending);
+	else
+		printf("  ");
+	printf("%zu late, %zu pending\n", k->late, k->pending);
 }
 
 /* sla_json - one SLA object */
@@ -256,10 +261,11 @@ cli_cmd_stats(struct cli *cli, int argc, char **argv)
 		time_t created = now, when;
 
 		(void)cli_iso_parse(rows[i].created, &created);
-		by_status[count_word(status_words, PSIRT_NELEM(status_words) +
-		    1, rows[i].status)]++;
-		by_sev[count_word(severity_words, PSIRT_NELEM(severity_words),
-		    rows[i].severity)]++;
+		/* An unknown status is "other"; no rating is "unscored". */
+		by_status[count_word(status_words, PSIRT_NELEM(status_words),
+		    rows[i].status)]++;
+		by_sev[count_word(severity_words, PSIRT_NELEM(severity_words) -
+		    1, rows[i].severity)]++;
 		ack[i].created = tri[i].created = created;
 		ack[i].done = cli_iso_parse(rows[i].acknowledged, &when) == 0 ?
 		    (long long)when : -1;
@@ -320,23 +326,25 @@ cli_cmd_stats(struct cli *cli, int argc, char **argv)
 	} else {
 		printf("Cases: %zu (%s%s)\n", n, f.since != NULL ?
 		    "received since " : "all", f.since != NULL ? f.since : "");
-		printf("Status:  ");
+		printf("Status:   ");
 		for (i = 0; i < PSIRT_NELEM(status_words); i++)
-			printf("%s%s %zu", i ? ", " : "", status_words[i],
-			    by_status[i]);
-		printf("\nSeverity:");
+			printf("%s%s %zu%s", i == 4 ? "          " : "",
+			    status_words[i], by_status[i], i == 3 ? ",\n" :
+			    i + 1 < PSIRT_NELEM(status_words) ? ", " : "\n");
+		printf("Severity: ");
 		for (i = 0; i < PSIRT_NELEM(severity_words); i++)
-			printf("%s %s %zu", i ? "," : "", severity_words[i],
-			    by_sev[i]);
-		putchar('\n');
+			printf("%s %zu%s", severity_words[i], by_sev[i],
+			    i + 1 < PSIRT_NELEM(severity_words) ? ", " : "\n");
 		sla_text("Time to acknowledge", "sla_ack", cli->cfg.sla_ack,
-		    &kack, acks, "no acknowledgement time is recorded in the "
-		    "queue yet");
+		    &kack, acks, "acknowledged", "no acknowledgement time is "
+		    "recorded in the queue yet");
 		sla_text("Time to triage", "sla_triage", cli->cfg.sla_triage,
-		    &ktri, 1, NULL);
+		    &ktri, 1, "triaged", NULL);
 		printf("Intake per week:\n");
-		for (i = nweeks > STATS_MAX_WEEKS && isatty(STDOUT_FILENO) ?
-		    nweeks - STATS_MAX_WEEKS : 0; i < nweeks; i++) {
+		/* All weeks since --since; else the last STATS_MAX_WEEKS. */
+		for (i = nweeks > STATS_MAX_WEEKS && f.since == NULL &&
+		    isatty(STDOUT_FILENO) ? nweeks - STATS_MAX_WEEKS : 0;
+		    i < nweeks; i++) {
 			week_label(first_week + (long long)i * WEEK, label,
 			    date);
 			if (isatty(STDOUT_FILENO)) {

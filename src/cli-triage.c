@@ -66,7 +66,7 @@ usage_triage(FILE *f, const char *cmd)
 	      "  new -> triage -> accepted | rejected | duplicate\n"
 	      "  accepted -> fixing -> disclosed -> closed\n"
 	      "  rejected -> closed, duplicate -> closed\n"
-	      "  --of CASE   the case it duplicates (required for duplicate)\n" },
+	      "  --of CASE   the case it duplicates (for duplicate only)\n" },
 	    { "assign", "assign CASE WHO | --clear\n\n"
 	      "Assign a case to WHO (a login or mail name: letters, digits,\n"
 	      "and . _ @ + -), or take the assignment away.\n" },
@@ -95,8 +95,8 @@ usage_triage(FILE *f, const char *cmd)
 			    "  --json  the result as JSON\n"
 			    "  --help  this text\n\n"
 			    "Needs write access to the queue (group "
-			    "psirt-staff). Exit status: 0 done, 1 no such "
-			    "case,\n2 usage error or malformed value, 3 "
+			    "psirt-staff).\nExit status: 0 done, 1 no such "
+			    "case, 2 usage error or malformed value,\n3 "
 			    "trouble, 4 refused by the workflow.\n", u[i].text);
 }
 
@@ -474,14 +474,14 @@ cli_cmd_cvss(struct cli *cli, int argc, char **argv)
 		free(e);
 		return EXIT_USAGE;
 	}
-	if (!o.json)
-		printf("CVSS %s %d.%d %s (%s)\n", r.version == CVSS_V3_1 ?
-		    "3.1" : "4.0", r.score10 / 10, r.score10 % 10, r.severity,
-		    r.nomenclature);
 	if ((rc = open_rw(cli)) != EXIT_OK)
 		return rc;
 	rc = store_case_set_cvss(cli->st, argv[i], argv[i + 1], r.score10,
 	    r.severity, cli_actor(), time(NULL), &err);
+	if (!o.json && (rc == STORE_OK || rc == STORE_UNCHANGED))
+		printf("CVSS %s %d.%d %s (%s)\n", r.version == CVSS_V3_1 ?
+		    "3.1" : "4.0", r.score10 / 10, r.score10 % 10, r.severity,
+		    r.nomenclature);
 	return outcome(cli, argv[i], rc, err, o.json, "cvss");
 }
 
@@ -573,8 +573,9 @@ edit_note(const char *case_id, struct buf *b)
 	if (pid == 0) {
 		/* The editor may be a command line ("emacs -nw"). */
 		if (setenv("PSIRT_EDITOR", editor, 1) == 0)
-			execl("/bin/sh", "sh", "-c", "exec $PSIRT_EDITOR \"$1\"",
-			    "sh", path, (char *)NULL);
+			execl("/bin/sh", "sh", "-c",
+			    "exec $PSIRT_EDITOR \"$1\"", "sh", path,
+			    (char *)NULL);
 		_exit(127);
 	}
 	rc = EXIT_TROUBLE;
@@ -618,6 +619,9 @@ cli_cmd_note(struct cli *cli, int argc, char **argv)
 		return usage_error("note", "which case?", NULL);
 	if (o.edit && argc - i > 1)
 		return usage_error("note", "--edit or a TEXT, not both", NULL);
+	if (argc - i > 2 && strcmp(argv[i + 1], "-") == 0)
+		return usage_error("note", "\"-\" (standard input) or words, "
+		    "not both", NULL);
 	buf_init(&b, CLI_MAX_NOTE);
 	if (argc - i > 1 && strcmp(argv[i + 1], "-") != 0) {
 		for (j = i + 1; j < argc; j++)

@@ -406,23 +406,34 @@ cli_since_parse(const char *s, time_t now, time_t *t_r)
 	return cli_date_parse(s, t_r, &has_time);
 }
 
-/* cli_duration - "3d 4h", "5h 2m", "7m 3s", "42s" */
+/* cli_duration - "3d 4h", "3d", "5h 2m", "7m 3s", "42s" */
 void
 cli_duration(long long secs, char out[32])
 {
+	static const struct {
+		long long unit, sub;
+		char u, su;
+	} units[] = {
+		{ 86400, 3600, 'd', 'h' }, { 3600, 60, 'h', 'm' },
+		{ 60, 1, 'm', 's' },
+	};
 	const char *sign = secs < 0 ? "-" : "";
-	long long s = secs < 0 ? -secs : secs;
-	int n;
+	long long s = secs < 0 ? -secs : secs, rest;
+	size_t i;
+	int n = -1;
 
-	if (s >= 86400)
-		n = snprintf(out, 32, "%s%lldd %lldh", sign, s / 86400,
-		    s % 86400 / 3600);
-	else if (s >= 3600)
-		n = snprintf(out, 32, "%s%lldh %lldm", sign, s / 3600,
-		    s % 3600 / 60);
-	else if (s >= 60)
-		n = snprintf(out, 32, "%s%lldm %llds", sign, s / 60, s % 60);
-	else
+	for (i = 0; i < PSIRT_NELEM(units) && n < 0; i++) {
+		if (s < units[i].unit)
+			continue;
+		rest = s % units[i].unit / units[i].sub;
+		if (rest != 0)
+			n = snprintf(out, 32, "%s%lld%c %lld%c", sign,
+			    s / units[i].unit, units[i].u, rest, units[i].su);
+		else
+			n = snprintf(out, 32, "%s%lld%c", sign,
+			    s / units[i].unit, units[i].u);
+	}
+	if (n < 0)
 		n = snprintf(out, 32, "%s%llds", sign, s);
 	if (n < 0 || n >= 32)
 		(void)snprintf(out, 32, "?");

@@ -36,9 +36,10 @@
  *	partial).
  *
  *	Every OpenPGP decision on a part ends the body as a note line, below
- *	"----- OpenPGP (psirt-gate) -----" (our words, key IDs and names we
- *	made, never attacker text). A signer fingerprint is kept only for a
- *	good signature (report.h). Plain mail never initialises gpgme.
+ *	"----- OpenPGP (psirt-gate) -----": our words, hex key IDs and the
+ *	attachment names as stored (sanitized), never decrypted text. A
+ *	signer fingerprint is kept only for a good signature (report.h).
+ *	Plain mail never initialises gpgme.
  * LIMITS
  *	A limit hit quarantines the message with reason limit:<name>.
  *	max_decrypted_size bounds the plaintext of all parts together: each

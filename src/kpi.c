@@ -7,6 +7,8 @@
  *	Memory for one copy of the durations.
  * DIAGNOSTICS
  *	None: absent figures are -1.
+ * SECURITY
+ *	No strings, no I/O; overflow-checked allocation of one array.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -358,8 +358,10 @@ sev_colour(const char *sev)
 	return NULL;
 }
 
-/* The table: fixed columns (SEV, ASSIGNEE only when there is room), then
- * REPORTER and SUBJECT sharing the rest. */
+/*
+ * The table: fixed columns (SEV, ASSIGNEE only when there is room), then
+ * REPORTER and SUBJECT sharing the rest.
+ */
 enum {
 	C_ID, C_STATUS, C_SEV, C_CREATED, C_ENC, C_SIG, C_MSGS, C_ASSIGNEE,
 	C_REPORTER, C_SUBJECT, C__COUNT

@@ -18,6 +18,12 @@
  *	id = last id + 1 inside the writer's transaction, so the chain is a
  *	line even with many writers.
  *
+ *	Adding a change: write the column and its event with add_event() in
+ *	the same transaction (begin_change ... finish_change), and teach
+ *	replay_case() the event's action so that store_verify_cases() checks
+ *	the column too (first_ack, for instance, is not checked yet: no
+ *	event sets it).
+ *
  *	Case numbers: inside BEGIN IMMEDIATE (one writer at a time), the next
  *	number is MAX(seq)+1 for the prefix and year, so numbers are unique and
  *	gap-free even with many filters at once; UNIQUE(prefix, year, seq)

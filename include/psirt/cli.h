@@ -34,7 +34,7 @@
 #include "psirt/store.h"
 
 #define EXIT_OK 0
-#define EXIT_NOTFOUND 1		/* no such case, message, attachment; no match */
+#define EXIT_NOTFOUND 1		/* no such case, message, attachment, match */
 #define EXIT_USAGE 2		/* bad command line or argument value */
 #define EXIT_TROUBLE 3		/* configuration, queue, permission, I/O */
 #define EXIT_REFUSED 4		/* workflow, overwrite, terminal refused */

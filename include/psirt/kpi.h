@@ -14,6 +14,9 @@
  *	None; the sort is O(n log n) on a copy.
  * DIAGNOSTICS
  *	Figures that do not exist (no done case) are -1.
+ * SECURITY
+ *	Arithmetic on times read from the queue; no strings. A time before
+ *	the receipt (a clock step, an edited queue) counts as it is.
  */
 #ifndef PSIRT_KPI_H
 #define PSIRT_KPI_H

@@ -159,7 +159,7 @@ struct store_event_row {
 
 /* store_verify_log() and store_verify_cases() results */
 struct store_verify {
-	long long events;		/* events checked */
+	long long events;		/* events (verify_cases: cases) */
 	int ok;				/* 1: no problem found */
 	long long bad_event;		/* first broken event id, 0 if none */
 	char bad_case[STORE_CASE_ID_MAX];

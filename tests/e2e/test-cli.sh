@@ -84,7 +84,8 @@ run_psirt list --json >"$T/list.json"
 is "$?" 0 "list --json: exit 0"
 is "$(json_get 'len(j)' <"$T/list.json")" 3 "list --json: three cases"
 keys "$T/list.json" 'j[0].keys()' \
-    "id status created updated reporter subject encryption signature messages" \
+    "id status created updated reporter subject encryption signature messages
+     severity cvss_score assignee cve embargo acknowledged triaged overdue" \
     "list --json: keys"
 is "$(json_get 'type(j[0]["messages"]).__name__' <"$T/list.json")" int \
     "list --json: messages is a number"
@@ -100,14 +101,15 @@ is "$?" 0 "show --json: exit 0"
 keys "$T/show.json" 'j.keys()' \
     "id status created updated reporter subject encryption signature messages
      severity cvss_vector cvss_score assignee cve reporter_fingerprint
-     acknowledged" "show --json: case keys"
+     acknowledged embargo triaged credit credit_anonymous duplicate_of notes" \
+    "show --json: case keys"
 keys "$T/show.json" 'j["messages"][0].keys()' \
     "direction received message_id envelope_sender from subject encryption
      signature signer_fingerprint processing quarantine_reason flags
      raw_sha256 body attachments inner_subject inner_from size date" \
     "show --json: message keys"
 keys "$T/show.json" 'j["messages"][0]["attachments"][0].keys()' \
-    "name type size sha256" "show --json: attachment keys"
+    "number name type size sha256" "show --json: attachment keys"
 is "$(json_get 'repr((j["severity"], j["cvss_score"], j["cve"]))' \
     <"$T/show.json")" "(None, None, None)" "show --json: absent values are null"
 is "$(json_get 'type(j["messages"][0]["flags"]).__name__' <"$T/show.json")" \
@@ -164,12 +166,13 @@ run_psirt list >"$T/list2.tsv"
 check "raw queue: TSV has no raw ESC, U+202E, C1, BEL or CR" noraw "$T/list2.tsv"
 check "raw queue: TSV shows the escaped subject" \
     contains "$T/list2.tsv" 'evil\x1B[2J<U+202E>gnp.exe<U+009B>31m\x07\x09TAB\x0ALF\x0DCR end'
-check "raw queue: TSV is a header and one line of 8 fields per case" py '
+check "raw queue: TSV is a header and one line of 11 fields per case" py '
 import sys
 lines = open(sys.argv[1], "rb").read().split(b"\n")
 ok = lines[-1] == b"" and len(lines) == 5
-ok = ok and lines[0] == b"ID\tSTATUS\tCREATED\tENC\tSIG\tMSGS\tREPORTER\tSUBJECT"
-ok = ok and all(len(l.split(b"\t")) == 8 for l in lines[:-1])
+ok = ok and lines[0] == (b"ID\tSTATUS\tCREATED\tENC\tSIG\tMSGS\tREPORTER\t"
+    b"SUBJECT\tSEVERITY\tASSIGNEE\tOVERDUE")
+ok = ok and all(len(l.split(b"\t")) == 11 for l in lines[:-1])
 ok = ok and not any(c < 0x20 and c not in (9, 10) or c == 0x7f
     for c in open(sys.argv[1], "rb").read())
 sys.exit(0 if ok else 1)' "$T/list2.tsv"

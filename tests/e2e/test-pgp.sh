@@ -296,8 +296,8 @@ sig_case "two From mailboxes" "alice@example.test, bob@example.test" \
 is "$(has_flag multiple-from)" True "two From mailboxes: flagged"
 sig_case "SHA-1" rsa@example.test "$RSA_FPR" weak-hash --digest-algo SHA1
 sig_case "revoked key" revoked@example.test "$REVOKED_FPR" revoked-key
-printf '#!/bin/sh\nexec gpg --faked-system-time 20200601T000000! "$@"\n' \
-    >"$T/bin/gpg-2020"
+printf '#!/bin/sh\nexec gpg --faked-system-time 20200601T000000! "$@" %s\n' \
+    '2>/dev/null' >"$T/bin/gpg-2020"
 chmod 755 "$T/bin/gpg-2020"
 GPGHOME_GPG=$T/bin/gpg-2020 sig_case "expired key" expired@example.test \
     "$EXPIRED_FPR" expired-key
@@ -358,6 +358,37 @@ is "$(body_has "$mk")" False "text around a block: plaintext not in the body"
 is "$(att_with_sha "$(sha "$T/plain")")" "decrypted-part-1.txt" \
     "text around a block: plaintext in its own attachment"
 
+# A signed (not encrypted) armored PGP MESSAGE as the whole body.
+printf 'Signed, not encrypted.\n' | gpg_in "$R" --armor --sign \
+    --local-user "$ALICE_FPR" >"$T/armor"
+{
+	hdr alice@example.test "inline signed message"
+	printf 'Content-Type: text/plain; charset=utf-8\n\n'
+	cat "$T/armor"
+} >"$T/m"
+deliver "inline signed PGP MESSAGE" "$T/m"
+is "$(m '["encryption"]'),$(m '["signature"]')" "none,good" \
+    "signed-only PGP MESSAGE block: not encrypted, good"
+is "$(m '["body"]')" "Signed, not encrypted." "signed-only block: the body is the signed text"
+
+# A binary encrypted .gpg attachment beside plain text.
+head -c 3000 /dev/urandom >"$T/poc"
+gpg_in "$R" --encrypt -r "$TEST_GATEWAY_FPR" <"$T/poc" >"$T/poc.gpg"
+{
+	hdr alice@example.test "gpg attachment"
+	printf 'Content-Type: multipart/mixed; boundary="G"\n\n--G\n'
+	printf 'Content-Type: text/plain\n\nBinary PoC attached.\n--G\n'
+	printf 'Content-Type: application/octet-stream\n'
+	printf 'Content-Disposition: attachment; filename="poc.bin.gpg"\n'
+	printf 'Content-Transfer-Encoding: base64\n\n'
+	base64 <"$T/poc.gpg"
+	printf -- '--G--\n'
+} >"$T/m"
+deliver "binary .gpg attachment" "$T/m"
+is "$(m '["encryption"]')" "partial" "binary .gpg beside plain text: partial"
+is "$(att_with_sha "$(sha "$T/poc")")" "decrypted-poc.bin" \
+    "binary .gpg: plaintext as decrypted-poc.bin"
+
 # An encrypted .asc attachment beside plain text.
 mk=$(marker asc)
 printf 'PoC: %s\n' "$mk" >"$T/plain"
@@ -394,6 +425,35 @@ is "$(att_with_sha "$(sha "$T/plain")")" "decrypted-part-3.txt" \
     "EFAIL: plaintext only in its own part"
 is "$(json_get "len(j['messages'][0]['attachments'])" <"$T/j")" 3 \
     "EFAIL: the two HTML parts and the plaintext, nothing joined"
+
+# A top-level multipart/encrypted with a third, attacker-added part: not
+# the whole message any more, so the ciphertext is decrypted on its own.
+mk=$(marker third)
+text_entity "Victim secret $mk" >"$T/plain"
+{
+	mime_encrypted alice@example.test "third part" -r "$TEST_GATEWAY_FPR" \
+	    <"$T/plain" | sed '$d'
+	printf -- '--ENC-b\nContent-Type: text/html\n\n'
+	printf '<img src="http://attacker.test/?">\n--ENC-b--\n'
+} >"$T/m"
+deliver "multipart/encrypted with a third part" "$T/m"
+is "$(m '["encryption"]')" "partial" "multipart/encrypted plus an attacker part: partial"
+is "$(body_has "$mk")" False "multipart/encrypted plus a part: plaintext not in the body"
+is "$(att_with_sha "$(sha "$T/plain")")" "decrypted-part-1.eml" \
+    "multipart/encrypted plus a part: plaintext in its own part"
+
+# More OpenPGP blocks than CLASSIFY_MAX_ITEMS (32): the rest failed-limit.
+printf 'one of many\n' | encrypt -r "$TEST_GATEWAY_FPR" >"$T/armor"
+{
+	hdr alice@example.test "many blocks"
+	printf 'Content-Type: text/plain\n\nMany blocks:\n'
+	for i in $(seq 1 33); do cat "$T/armor"; done
+} >"$T/m"
+deliver "33 armored blocks" "$T/m"
+is "$(m '["encryption"]')" "failed-limit" "33 armored blocks: failed-limit"
+is "$(json_get "len(j['messages'][0]['attachments'])" <"$T/j")" 32 \
+    "33 armored blocks: the first 32 decrypted, each on its own"
+is "$(body_has "more than 32 OpenPGP parts")" True "33 armored blocks: noted"
 
 # Armored blocks in both parts of a multipart/alternative.
 mk=$(marker alt)
@@ -462,7 +522,10 @@ is "$?" 0 "the same mail once the key is back: exit 0"
 
 check "the filter printed nothing on stdout or stderr" test ! -s "$T/filter.out"
 $RUN_AS gpgconf --homedir "$T/gnupg" --kill all >/dev/null 2>&1
-sleep 0.2
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	pgrep -f -- "gpg-agent --homedir $T/gnupg" >/dev/null || break
+	sleep 0.5
+done
 is "$(pgrep -f -- "gpg-agent --homedir $T/gnupg" | wc -l)" 0 \
     "no gpg-agent left behind"
 echo "# $(($(date +%s) - T0)) s"

@@ -91,11 +91,26 @@ todo_openpgp() {
 	fi
 }
 
-# todo_acks - the TODO reason while nothing sends acknowledgements (no
-# module but config.c uses sendmail_command), else empty
-todo_acks() {
-	if grep -l 'sendmail_command' "$top_srcdir"/src/*.c |
+# todo_decrypted_cap - the TODO reason while the OpenPGP TODO holds, or
+# while no module but config.c names the quarantine reason
+# limit:max_decrypted_size (DESIGN.md: the decrypted-size cap quarantines),
+# else empty
+todo_decrypted_cap() {
+	_r=$(todo_openpgp)
+	if [ -n "$_r" ]; then
+		echo "$_r"
+	elif grep -lE '"(limit:)?max_decrypted_size"' "$top_srcdir"/src/*.c |
 	    grep -qv '/config\.c$'; then
+		echo ""
+	else
+		echo "the intake does not quarantine at max_decrypted_size yet"
+	fi
+}
+
+# todo_acks - the TODO reason while there is no acknowledgement module
+# (src/ack.c, the "ack" module of DESIGN.md), else empty
+todo_acks() {
+	if [ -f "$top_srcdir/src/ack.c" ]; then
 		echo ""
 	else
 		echo "acknowledgements (issue 8) do not exist yet"
@@ -171,6 +186,7 @@ pf_init() {
 	T=$(mktemp -d /tmp/psirt-pf.XXXXXX)
 	chmod 755 "$T"
 	trap pf_cleanup EXIT
+	trap 'exit 1' HUP INT TERM
 	mkdir -p "$T/etc" "$T/queue" "$T/data" "$T/mail" "$T/bin" \
 	    "$T/psirt/templates" "$T/san"
 	chown postfix: "$T/data"

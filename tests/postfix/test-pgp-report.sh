@@ -58,10 +58,13 @@ while [ ! -s "$T/mail/alice" ] && [ $i -lt 50 ] && [ -z "$todo_ack" ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
+# The subjects of the messages in Alice's mailbox to $T/ack.subject, the
+# OpenPGP data of the PGP/MIME ones to $T/ack.asc.
 python3 - "$T/mail/alice" "$T/ack" <<'EOF'
-import mailbox, sys
-msgs = list(mailbox.mbox(sys.argv[1])) if __import__("os").path.exists(sys.argv[1]) else []
-with open(sys.argv[2] + ".subject", "w") as s, open(sys.argv[2] + ".asc", "w") as a:
+import mailbox, os, sys
+box, out = sys.argv[1], sys.argv[2]
+msgs = list(mailbox.mbox(box)) if os.path.exists(box) else []
+with open(out + ".subject", "w") as s, open(out + ".asc", "w") as a:
     for m in msgs:
         s.write(str(m.get("Subject", "")) + "\n")
         if m.get_content_type() == "multipart/encrypted":
@@ -72,9 +75,12 @@ EOF
 tap_todo "$(grep -cxF "[$case_id] Report received" "$T/ack.subject" |
     grep -qx 1; echo $?)" "acknowledgement in the reporter's mailbox: [$case_id] Report received" \
     "$todo_ack"
-ack_plain=$(gpg_in "$REP" --decrypt <"$T/ack.asc" 2>/dev/null)
-tap_todo "$(printf '%s' "$ack_plain" | grep -q "$case_id"; echo $?)" \
+gpg_in "$REP" --status-file "$T/ack.status" --decrypt <"$T/ack.asc" \
+    >"$T/ack.txt" 2>/dev/null
+tap_todo "$(grep -q "$case_id" "$T/ack.txt"; echo $?)" \
     "acknowledgement decrypts with Alice's key and names the case" "$todo_ack"
+tap_todo "$(grep -q "VALIDSIG.* $TEST_GATEWAY_FPR\$" "$T/ack.status"; echo $?)" \
+    "acknowledgement signed by the gateway key" "$todo_ack"
 check "no bounce (after the acknowledgement)" pf_no_bounce
 
 gpghome_kill "$REP"
