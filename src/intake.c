@@ -879,9 +879,11 @@ intake_process(void *arg, struct report *r)
 	const char *limit;
 	int ret = 0;
 
-	limit = prescan_check(job->msg, job->len, job->limits);
-	if (limit == NULL)
-		limit = mime_extract(job->msg, job->len, job->limits, r);
+	/*
+	 * mime_extract() runs the pre-scan itself; past a limit it still
+	 * fills the headers and the sanitized raw text before we quarantine.
+	 */
+	limit = mime_extract(job->msg, job->len, job->limits, r);
 	if (limit != NULL) {
 		quarantine_limit(r, limit);
 		return 0;
@@ -914,6 +916,10 @@ intake_process(void *arg, struct report *r)
 	}
 	if (ret == 0)
 		append_notes(&st);
+	/* DESIGN.md: the decrypted-size cap quarantines, raw copy kept. */
+	if (ret == 0 && r->encryption == ENC_FAILED_LIMIT &&
+	    r->processing == PROC_STORED)
+		quarantine_limit(r, "max_decrypted_size");
 	classify_free(&c);
 	mime_tree_free(&tree);
 	pgp_close(&st.pgp);

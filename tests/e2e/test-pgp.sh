@@ -249,8 +249,9 @@ is "$?" 1 "tampered ciphertext: the plaintext is nowhere in the database, spool 
 t1=$(date +%s)
 deliver "compression bomb" "$T/m"
 t2=$(date +%s)
-is "$(m '["encryption"]'),$(m '["processing"]')" "failed-limit,stored" \
-    "compression bomb: failed-limit, stored"
+is "$(m '["encryption"]'),$(m '["processing"]'),$(m '["quarantine_reason"]')" \
+    "failed-limit,quarantined,limit:max_decrypted_size" \
+    "compression bomb: failed-limit, quarantined limit:max_decrypted_size"
 check "compression bomb: stopped within 10 s ($((t2 - t1)) s)" test $((t2 - t1)) -le 10
 check "compression bomb: raw copy kept" test -f "$T/spool/$(sha "$T/m")"
 
