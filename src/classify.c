@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "psirt/text.h"
 #include "psirt/classify.h"
 #include "psirt/xalloc.h"
 
@@ -52,23 +53,6 @@ marker_line(const unsigned char *p, const unsigned char *end, const char *m)
 	if ((size_t)(end - p) < n || memcmp(p, m, n) != 0)
 		return 0;
 	return classify_blank(p + n, (size_t)(end - p) - n);
-}
-
-/* b64val - value of a base64 digit, or -1 */
-static int
-b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
 }
 
 /* packet_tag - the tag of the packet starting with byte b, or -1 */
@@ -114,8 +98,8 @@ armor_encrypted(const unsigned char *p, const unsigned char *end)
 			continue;
 		if (memchr(p, ':', (size_t)(eol - p)) != NULL)
 			continue;		/* an armor header */
-		if (eol - p < 2 || (a = b64val(p[0])) < 0 ||
-		    (b = b64val(p[1])) < 0)
+		if (eol - p < 2 || (a = text_b64_value(p[0])) < 0 ||
+		    (b = text_b64_value(p[1])) < 0)
 			return 1;
 		return encrypted_tag(packet_tag((unsigned char)(a << 2 |
 		    b >> 4)));

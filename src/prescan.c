@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psirt/text.h"
 #include "psirt/buf.h"
 #include "psirt/prescan.h"
 #include "psirt/xalloc.h"
@@ -279,23 +280,6 @@ pop_above(struct scan *s, size_t i)
 	}
 }
 
-/* b64val - value of a base64 digit, -1 for anything else */
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* hexval - value of a hex digit, 0 for anything else (as libetpan) */
 static int
 hexval(int c)
@@ -406,7 +390,7 @@ encoded_word(const unsigned char *v, size_t n, size_t i, struct buf *out)
 		unsigned char c;
 
 		if (enc == 'b') {
-			if ((d = b64val(v[t])) < 0)
+			if ((d = text_b64_value(v[t])) < 0)
 				continue;
 			acc = (acc << 6) | d;
 			bits += 6;

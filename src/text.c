@@ -94,6 +94,23 @@ text_is_invisible(uint32_t cp)
 	    (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
+/* text_b64_value - value of a base64 digit, -1 for anything else */
+int
+text_b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
 /* text_is_clean - valid UTF-8 without controls (LF/TAB if allow_nl) */
 int
 text_is_clean(const unsigned char *p, size_t len, int allow_nl)

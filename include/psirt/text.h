@@ -29,6 +29,8 @@ size_t text_utf8_decode(const unsigned char *p, size_t len, uint32_t *cp);
 size_t text_utf8_encode(uint32_t cp, unsigned char out[4]);
 /* text_is_invisible - bidi control, zero-width or other invisible char */
 int text_is_invisible(uint32_t cp);
+/* text_b64_value - value of a base64 digit, -1 for anything else */
+int text_b64_value(int c);
 /* text_is_clean - valid UTF-8 with no control except (allow_nl) \n and \t */
 int text_is_clean(const unsigned char *p, size_t len, int allow_nl);
 /*
