@@ -231,6 +231,28 @@ body_text(const struct mime_part *mp)
 	    strncmp(mp->type, "text/", 5) == 0;
 }
 
+/*
+ * openpgp_named - a part declared as OpenPGP data: type
+ * application/pgp-encrypted or a .pgp/.gpg/.asc file name. Only such parts
+ * are tried as binary messages: one random byte in sixteen starts like an
+ * encrypted packet, and an ordinary binary attachment must stay one.
+ */
+static int
+openpgp_named(const struct mime_part *mp)
+{
+	static const char *const ext[] = { ".pgp", ".gpg", ".asc" };
+	size_t i, n;
+
+	if (is_type(mp, "application/pgp-encrypted"))
+		return 1;
+	if (mp->filename == NULL || (n = strlen(mp->filename)) < 4)
+		return 0;
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (strcasecmp(mp->filename + n - 4, ext[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* scan_leaf - armored blocks of one leaf, or a binary encrypted message */
 static void
 scan_leaf(const struct mime_tree *t, size_t i, struct classify *c)
@@ -246,7 +268,8 @@ scan_leaf(const struct mime_tree *t, size_t i, struct classify *c)
 	    is_type(mp, "application/pgp-keys"))
 		return;
 	end = p + mp->content_len;
-	if (!body_text(mp) && encrypted_tag(packet_tag(p[0]))) {
+	if (!body_text(mp) && openpgp_named(mp) &&
+	    encrypted_tag(packet_tag(p[0]))) {
 		(void)add_item(c, CLASSIFY_BINARY, i);
 		return;
 	}

@@ -257,7 +257,9 @@ check "compression bomb: raw copy kept" test -f "$T/spool/$(sha "$T/m")"
 
 # ---- PGP/MIME signed -----------------------------------------------------
 
-head -c 2000 /dev/urandom >"$T/poc"
+# Its first byte starts an old-format PKESK packet: a binary attachment not
+# named .pgp/.gpg/.asc must not be taken for an encrypted message.
+{ printf '\205'; head -c 1999 /dev/urandom; } >"$T/poc"
 {
 	printf 'Content-Type: multipart/mixed; boundary="inner"\n\n--inner\n'
 	printf 'Content-Type: text/plain; charset=utf-8\n\nSee the PoC.\n'
