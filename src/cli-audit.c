@@ -127,7 +127,7 @@ cli_cmd_log(struct cli *cli, int argc, char **argv)
 	struct store_message_row *msgs = NULL;
 	struct store_case_row *c = NULL;
 	const char *case_id = NULL;
-	char *err = NULL, *e;
+	char *err = NULL;
 	size_t n = 0, nm = 0, i;
 	int json, rc, first;
 
@@ -149,12 +149,8 @@ cli_cmd_log(struct cli *cli, int argc, char **argv)
 		    &err) < 0)
 			return cli_fail(err);
 		store_message_rows_free(&msgs, nm);
-		if (c == NULL) {
-			e = cli_esc(case_id);
-			log_error("no such case: %s", e);
-			free(e);
-			return EXIT_NOTFOUND;
-		}
+		if (c == NULL)
+			return cli_not_found(case_id);
 		store_case_rows_free(&c, 1);
 	}
 	if (json) {

@@ -436,7 +436,7 @@ cli_cmd_export(struct cli *cli, int argc, char **argv)
 	const char *format = NULL, *out = NULL, *remove;
 	unsigned char *data;
 	size_t n = 0, nev = 0, i, len;
-	char *err = NULL, *e;
+	char *err = NULL;
 	int ch, force = 0, rc, ok = 1;
 	FILE *fp;
 
@@ -468,14 +468,8 @@ cli_cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open(cli, STORE_RO) < 0)
 		return EXIT_TROUBLE;
-	if (store_case_get(cli->st, argv[optind], &c, &msgs, &n, &err) < 0)
-		return cli_fail(err);
-	if (c == NULL) {
-		e = cli_esc(argv[optind]);
-		log_error("no such case: %s", e);
-		free(e);
-		return EXIT_NOTFOUND;
-	}
+	if ((rc = cli_case_get(cli, argv[optind], &c, &msgs, &n)) != EXIT_OK)
+		return rc;
 	rc = cli_output_open(out, strcmp(format, "json") == 0 ? 1 : force,
 	    "an mbox of raw messages", &fp, &remove);
 	if (rc != EXIT_OK)

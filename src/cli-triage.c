@@ -214,10 +214,7 @@ outcome(struct cli *cli, const char *case_id, int rc, char *err, int json,
 	case STORE_OK:
 		break;
 	case STORE_NOT_FOUND:
-		e = cli_esc(case_id);
-		log_error("no such case: %s", e);
-		free(e);
-		return EXIT_NOTFOUND;
+		return cli_not_found(case_id);
 	case STORE_REFUSED:
 		e = cli_esc(case_id);
 		e2 = cli_esc(err);

@@ -203,6 +203,32 @@ check_writable(const char *db)
 	return 0;
 }
 
+/* cli_not_found - say "no such case: ID" (escaped); EXIT_NOTFOUND */
+int
+cli_not_found(const char *case_id)
+{
+	char *e = cli_esc(case_id);
+
+	log_error("no such case: %s", e);
+	free(e);
+	return EXIT_NOTFOUND;
+}
+
+/* cli_case_get - one case and its messages from the open queue */
+int
+cli_case_get(struct cli *cli, const char *case_id,
+    struct store_case_row **c_r, struct store_message_row **msgs_r,
+    size_t *n_r)
+{
+	char *err = NULL;
+
+	if (store_case_get(cli->st, case_id, c_r, msgs_r, n_r, &err) < 0)
+		return cli_fail(err);
+	if (*c_r == NULL)
+		return cli_not_found(case_id);
+	return EXIT_OK;
+}
+
 /* cli_open - load the configuration and open the queue */
 int
 cli_open(struct cli *cli, int mode)

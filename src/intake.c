@@ -149,35 +149,6 @@ enc_rank(enum enc_status e)
 	}
 }
 
-/* sig_rank - the worst signature word wins (pgp.h's order and partial) */
-static int
-sig_rank(enum sig_status s)
-{
-	switch (s) {
-	case SIG_NONE:
-		return 0;
-	case SIG_GOOD:
-		return 1;
-	case SIG_GOOD_UID_MISMATCH:
-		return 2;
-	case SIG_PARTIAL:
-		return 3;
-	case SIG_UNKNOWN_KEY:
-		return 4;
-	case SIG_WEAK_HASH:
-		return 5;
-	case SIG_EXPIRED_KEY:
-		return 6;
-	case SIG_REVOKED_KEY:
-		return 7;
-	case SIG_BAD:
-		return 8;
-	default:
-		PSIRT_ASSERT(!"signature status out of range");
-		return 8;
-	}
-}
-
 /* part_enc - one encrypted part's outcome; success counts as partial */
 static void
 part_enc(struct intake *st, enum enc_status e)
@@ -197,7 +168,7 @@ part_sig(struct intake *st, enum sig_status s)
 		return;
 	if (s == SIG_GOOD || s == SIG_GOOD_UID_MISMATCH)
 		s = SIG_PARTIAL;
-	if (sig_rank(s) > sig_rank(st->sig))
+	if (sig_status_rank(s) > sig_status_rank(st->sig))
 		st->sig = s;
 }
 

@@ -382,33 +382,6 @@ key_lookup(struct pgp *p, const char *fpr, int secret, gpgme_key_t *key_r,
 	return 0;
 }
 
-/* sig_rank - how bad a status is: the worst signature wins */
-static int
-sig_rank(enum sig_status s)
-{
-	switch (s) {
-	case SIG_NONE:
-		return 0;
-	case SIG_GOOD:
-		return 1;
-	case SIG_GOOD_UID_MISMATCH:
-		return 2;
-	case SIG_UNKNOWN_KEY:
-		return 3;
-	case SIG_WEAK_HASH:
-		return 4;
-	case SIG_EXPIRED_KEY:
-		return 5;
-	case SIG_REVOKED_KEY:
-		return 6;
-	case SIG_BAD:
-		return 7;
-	default:
-		PSIRT_ASSERT(!"signature status pgp never gives");
-		return 7;
-	}
-}
-
 /* weak_hash - a digest whose signatures can be forged: never good */
 static int
 weak_hash(gpgme_hash_algo_t a)
@@ -578,7 +551,7 @@ verify_collect(struct pgp *p, const char *from_addr, int empty_is_bad,
 	for (i = 0; i < n; i++) {
 		if (sig_one(p, &sc[i], from_addr, &st, fpr, error_r) != 0)
 			return -1;
-		if (sig_rank(st) > sig_rank(v->sig)) {
+		if (sig_status_rank(st) > sig_status_rank(v->sig)) {
 			v->sig = st;
 			memcpy(v->fpr, fpr, sizeof(fpr));
 		}

@@ -894,7 +894,7 @@ cmd_show(struct cli *cli, int argc, char **argv)
 	struct store_event_row *ev = NULL;
 	struct store_case_row *c = NULL;
 	const char *raw = NULL, *out = NULL;
-	char *err = NULL, *e;
+	char *err = NULL;
 	size_t n = 0, nev = 0;
 	int ch, json = 0, force = 0, rc;
 
@@ -938,14 +938,8 @@ cmd_show(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open(cli, STORE_RO) < 0)
 		return EXIT_TROUBLE;
-	if (store_case_get(cli->st, argv[optind], &c, &msgs, &n, &err) < 0)
-		return cli_fail(err);
-	if (c == NULL) {
-		e = cli_esc(argv[optind]);
-		log_error("no such case: %s", e);
-		free(e);
-		return EXIT_NOTFOUND;
-	}
+	if ((rc = cli_case_get(cli, argv[optind], &c, &msgs, &n)) != EXIT_OK)
+		return rc;
 	rc = EXIT_OK;
 	if (raw != NULL)
 		rc = show_raw(msgs, n, raw, out, force);

@@ -94,6 +94,20 @@ sig_status_from_str(const char *s)
 	return lookup(sig_words, SIG__COUNT, s);
 }
 
+/* sig_status_rank - how bad a signature verdict is; the worst wins */
+int
+sig_status_rank(enum sig_status s)
+{
+	static const int rank[SIG__COUNT] = {
+		[SIG_NONE] = 0, [SIG_GOOD] = 1, [SIG_GOOD_UID_MISMATCH] = 2,
+		[SIG_PARTIAL] = 3, [SIG_UNKNOWN_KEY] = 4, [SIG_WEAK_HASH] = 5,
+		[SIG_EXPIRED_KEY] = 6, [SIG_REVOKED_KEY] = 7, [SIG_BAD] = 8,
+	};
+
+	PSIRT_ASSERT((unsigned)s < SIG__COUNT);
+	return rank[s];
+}
+
 /* processing_to_str - word for a processing status */
 const char *
 processing_to_str(enum processing p)

@@ -67,6 +67,15 @@ void cli_json_ll(int *first, const char *key, long long v, int has);
 int cli_open(struct cli *cli, int mode);
 /* cli_close - release what cli_open() took */
 void cli_close(struct cli *cli);
+/* cli_not_found - say "no such case: ID" (escaped); EXIT_NOTFOUND */
+int cli_not_found(const char *case_id);
+/*
+ * cli_case_get - one case and its messages from the open queue: EXIT_OK
+ * (*c_r set), EXIT_NOTFOUND or EXIT_TROUBLE, each already reported
+ */
+int cli_case_get(struct cli *cli, const char *case_id,
+    struct store_case_row **c_r, struct store_message_row **msgs_r,
+    size_t *n_r);
 /* cli_fail - report a store error (escaped), free it; EXIT_TROUBLE */
 int cli_fail(char *err);
 /* cli_actor - the login name of the real user, for audit events */

@@ -76,6 +76,12 @@ const char *enc_status_to_str(enum enc_status s);
 int enc_status_from_str(const char *s);
 const char *sig_status_to_str(enum sig_status s);
 int sig_status_from_str(const char *s);
+/*
+ * sig_status_rank - how bad a signature verdict is, for "the worst wins":
+ * none < good < good-uid-mismatch < partial < unknown-key < weak-hash <
+ * expired-key < revoked-key < bad
+ */
+int sig_status_rank(enum sig_status s);
 const char *processing_to_str(enum processing p);
 int processing_from_str(const char *s);
 const char *case_status_to_str(enum case_status s);

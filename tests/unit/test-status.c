@@ -39,5 +39,17 @@ main(void)
 		    "too small buffer");
 	TAP_LONG_EQ(flag_from_str("key-changed"), FLAG_KEY_CHANGED,
 		    "flag from word");
+	{
+		static const enum sig_status order[] = { SIG_NONE, SIG_GOOD,
+		    SIG_GOOD_UID_MISMATCH, SIG_PARTIAL, SIG_UNKNOWN_KEY,
+		    SIG_WEAK_HASH, SIG_EXPIRED_KEY, SIG_REVOKED_KEY, SIG_BAD };
+		size_t k;
+
+		for (k = 1; k < sizeof(order) / sizeof(order[0]); k++)
+			TAP_OK(sig_status_rank(order[k]) >
+			    sig_status_rank(order[k - 1]), "%s worse than %s",
+			    sig_status_to_str(order[k]),
+			    sig_status_to_str(order[k - 1]));
+	}
 	return tap_done();
 }
