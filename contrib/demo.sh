@@ -47,17 +47,16 @@ template_dir = $demo/templates
 CONF
 
 # The gateway's home: its secret key, the reporter's public key, and the
-# hardened gpg.conf and gpg-agent.conf of DESIGN.md "Isolation".
+# hardened gpg.conf and gpg-agent.conf of DESIGN.md "Isolation", which
+# psirt-filter --init writes as the gateway user.
 gpg_in "$demo/gnupg" --import "$top/keys/demo-gateway.sec.asc" \
     "$top/keys/demo-reporter.pub.asc" 2>/dev/null
-gpghome_gpg_conf 104857600 >"$demo/gnupg/gpg.conf"
-gpghome_agent_conf >"$demo/gnupg/gpg-agent.conf"
-chmod 600 "$demo/gnupg/gpg.conf" "$demo/gnupg/gpg-agent.conf"
 gpghome_kill "$demo/gnupg"
 if [ "$(id -u)" -eq 0 ]; then
 	chown -R "$user:" "$demo/raw" "$demo/gnupg"
 	chown "$user:" "$demo"
 fi
+$as_user "$demo/bin/psirt-filter" -c "$demo/psirt.conf" --init
 
 # The reporter's side, in a scratch home: her secret key, our public key.
 rep=$(mktemp -d /tmp/psirt-demo-rep.XXXXXX)

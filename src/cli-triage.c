@@ -82,6 +82,10 @@ usage_triage(FILE *f, const char *cmd)
 	      "Set the embargo: YYYY-MM-DD, or YYYY-MM-DDTHH:MMZ (UTC).\n" },
 	    { "credit", "credit CASE NAME | --anonymous | --clear\n\n"
 	      "Credit the reporter by NAME, or anonymously.\n" },
+	    { "key", "key accept CASE\n\n"
+	      "Accept the newest key offered for the case's reporter (a\n"
+	      "message flagged key-changed): acknowledgements are then\n"
+	      "encrypted to it instead of the key pinned before.\n" },
 	    { "cvss", "cvss CASE VECTOR\n\n"
 	      "Score a CVSS v3.1 (base score) or v4.0 (MacroVector method)\n"
 	      "vector and store it with its score and severity rating.\n"
@@ -662,4 +666,30 @@ cli_cmd_note(struct cli *cli, int argc, char **argv)
 	    time(NULL), &err);
 	free(text);
 	return outcome(cli, argv[i], rc, err, o.json, "note");
+}
+
+/* cli_cmd_key - "psirt key accept CASE" */
+int
+cli_cmd_key(struct cli *cli, int argc, char **argv)
+{
+	struct topts o;
+	char *err = NULL, *fpr = NULL, *e;
+	int i, rc;
+
+	if (topts_parse("key", argc, argv, "j", &o, &i, &rc) < 0)
+		return rc;
+	if (argc - i != 2 || strcmp(argv[i], "accept") != 0)
+		return usage_error("key", "key accept CASE", NULL);
+	if ((rc = open_rw(cli)) != EXIT_OK)
+		return rc;
+	rc = store_key_accept(cli->st, argv[i + 1], cli_actor(), time(NULL),
+	    &fpr, &err);
+	free(fpr);
+	if (rc == STORE_UNCHANGED) {
+		e = cli_esc(argv[i + 1]);
+		log_error("%s: no new key was offered for its reporter", e);
+		free(e);
+		return EXIT_REFUSED;
+	}
+	return outcome(cli, argv[i + 1], rc, err, o.json, "key");
 }

@@ -43,6 +43,11 @@ static const struct {
 	{ "sendmail_command", K_STR,
 	    offsetof(struct config, sendmail_command) },
 	{ "template_dir", K_STR, offsetof(struct config, template_dir) },
+	{ "gateway_key", K_STR, offsetof(struct config, gateway_key) },
+	{ "ack_per_sender", K_COUNT, offsetof(struct config, ack_per_sender) },
+	{ "ack_window", K_TIME, offsetof(struct config, ack_window) },
+	{ "ack_global_per_hour", K_COUNT,
+	    offsetof(struct config, ack_global_per_hour) },
 	{ "max_message_size", K_SIZE,
 	    offsetof(struct config, limits.max_message_size) },
 	{ "max_mime_depth", K_COUNT,
@@ -76,6 +81,10 @@ config_init(struct config *cfg)
 	cfg->gateway_address = xstrdup(PSIRT_DEFAULT_GATEWAY_ADDRESS);
 	cfg->sendmail_command = xstrdup(PSIRT_DEFAULT_SENDMAIL_COMMAND);
 	cfg->template_dir = xstrdup(PSIRT_DEFAULT_TEMPLATE_DIR);
+	cfg->gateway_key = xstrdup("");
+	cfg->ack_per_sender = PSIRT_DEFAULT_ACK_PER_SENDER;
+	cfg->ack_window = PSIRT_DEFAULT_ACK_WINDOW;
+	cfg->ack_global_per_hour = PSIRT_DEFAULT_ACK_GLOBAL_PER_HOUR;
 	cfg->limits.max_message_size = PSIRT_DEFAULT_MAX_MESSAGE_SIZE;
 	cfg->limits.max_mime_depth = PSIRT_DEFAULT_MAX_MIME_DEPTH;
 	cfg->limits.max_mime_parts = PSIRT_DEFAULT_MAX_MIME_PARTS;

@@ -69,6 +69,7 @@
 #include "psirt/report.h"
 #include "psirt/sanitize.h"
 #include "psirt/status.h"
+#include "psirt/timing.h"
 #include "psirt/xalloc.h"
 
 #define NOTES_MAX (64 * 1024)
@@ -77,7 +78,7 @@
 #define UNSIGNED_MARK "[unsigned text follows]\n"
 /* Header flags of an inner entity that say nothing about the message. */
 #define INNER_HEADER_FLAGS \
-	(FLAG_NO_FROM | FLAG_MULTIPLE_FROM | FLAG_SENDER_MISMATCH)
+	(FLAG_NO_FROM | FLAG_MULTIPLE_FROM | FLAG_SENDER_HEADER)
 
 /* One message's OpenPGP processing. */
 struct intake {
@@ -189,6 +190,7 @@ crypto_ready(struct intake *st)
 
 	if (st->pgp != NULL)
 		return 0;
+	timing_phase(TIMING_GPGINIT);
 	PSIRT_ASSERT(st->job->gnupg_home != NULL);
 	if (pgp_init(st->job->gnupg_home, &err) < 0 ||
 	    pgp_open(&st->pgp, &err) < 0) {
@@ -196,6 +198,7 @@ crypto_ready(struct intake *st)
 		free(err);
 		return -1;
 	}
+	timing_phase(TIMING_PARSE);
 	return 0;
 }
 
@@ -212,6 +215,7 @@ decrypt(struct intake *st, const unsigned char *p, size_t len,
 
 	if (crypto_ready(st) < 0)
 		return -1;
+	timing_phase(TIMING_GPG);
 	if (pgp_decrypt_verify(st->pgp, p != NULL ? p :
 	    (const unsigned char *)"", p != NULL ? len : 0, ok,
 	    st->r->from_addr, st->decrypted < max ? max - st->decrypted : 0, d,
@@ -221,6 +225,7 @@ decrypt(struct intake *st, const unsigned char *p, size_t len,
 		pgp_decrypt_free(d);
 		return -1;
 	}
+	timing_phase(TIMING_PARSE);
 	if (d->enc == ok)
 		st->decrypted += d->plain.len;
 	return 0;
@@ -270,10 +275,12 @@ verify_mime(struct intake *st, const struct mime_tree *t,
 		return -1;
 	canonical(data->raw != NULL ? data->raw : (const unsigned char *)"",
 	    data->raw != NULL ? data->raw_len : 0, &b);
+	timing_phase(TIMING_GPG);
 	rc = pgp_verify_detached(st->pgp, b.data != NULL ? b.data :
 	    (const unsigned char *)"", b.len, sig->content != NULL ?
 	    sig->content : (const unsigned char *)"", sig->content != NULL ?
 	    sig->content_len : 0, st->r->from_addr, v, &err);
+	timing_phase(TIMING_PARSE);
 	buf_free(&b);
 	if (rc < 0) {
 		log_error("%s: verification: %s; deferring", log_id(st), err);
@@ -292,6 +299,7 @@ verify_clear(struct intake *st, const unsigned char *p, size_t len,
 
 	if (crypto_ready(st) < 0)
 		return -1;
+	timing_phase(TIMING_GPG);
 	if (pgp_verify_cleartext(st->pgp, p, len, st->r->from_addr,
 	    st->job->limits->max_message_size, c, &err) < 0) {
 		log_error("%s: verification: %s; deferring", log_id(st), err);
@@ -299,6 +307,7 @@ verify_clear(struct intake *st, const unsigned char *p, size_t len,
 		pgp_cleartext_free(c);
 		return -1;
 	}
+	timing_phase(TIMING_PARSE);
 	return 0;
 }
 
@@ -855,6 +864,7 @@ intake_process(void *arg, struct report *r)
 	 * fills the headers and the sanitized raw text before we quarantine.
 	 */
 	limit = mime_extract(job->msg, job->len, job->limits, r);
+	mime_reply_headers(job->msg, job->len, r);
 	if (limit != NULL) {
 		quarantine_limit(r, limit);
 		return 0;

@@ -28,7 +28,13 @@
  *	summary), renders text/html leaves that have no text/plain
  *	alternative (FLAG_HTML_ONLY when the body came only from HTML), and
  *	makes every other leaf an attachment. Every text/html leaf is also
- *	kept as an attachment, so nothing is dropped.
+ *	kept as an attachment, so nothing is dropped. When that gives no
+ *	attachment at all but a line past the header block looks like MIME
+ *	structure or an encoded file (a "Content-...:" field, a uuencode,
+ *	yEnc or BinHex start), the parse may have been led past a part
+ *	(boundaries other parsers read otherwise, parts in a preamble or
+ *	epilogue): the whole message is then kept as the attachment
+ *	"unparsed-message.eml", and a line at the end of the body says so.
  *
  *	Charset conversion is iconv: invalid input becomes U+FFFD, an unknown
  *	charset keeps the bytes (the sanitizer then makes invalid UTF-8
@@ -71,11 +77,14 @@
 #include "psirt/report.h"
 #include "psirt/sanitize.h"
 #include "psirt/status.h"
+#include "psirt/text.h"
 #include "psirt/xalloc.h"
 
 #define MAX_SHOWN_HEADER 2048		/* bytes of a header value shown */
 #define MAX_SHOWN_ID 998		/* Message-ID, Date: one RFC line */
 #define MAX_RFC2231_SEGMENTS 100
+#define MIME_UNPARSED_NAME "unparsed-message.eml"
+#define MAX_AUTOCRYPT_SIZE (128UL * 1024)	/* an Autocrypt header */
 
 static const unsigned char replacement[3] = { 0xEF, 0xBF, 0xBD };
 
@@ -1049,7 +1058,7 @@ extract_headers(const unsigned char *msg, size_t len, struct report *r)
 		    f.value_len, &fs))
 			mismatch = 1;
 	if (mismatch)
-		r->flags |= FLAG_SENDER_MISMATCH;
+		r->flags |= FLAG_SENDER_HEADER;
 	if (fs.fields > 0) {
 		s = sanitize_header((const unsigned char *)buf_cstr(&disp),
 		    disp.len, MAX_SHOWN_HEADER, &r->flags);
@@ -1070,6 +1079,134 @@ extract_headers(const unsigned char *msg, size_t len, struct report *r)
 		free(fs.addr[i]);
 	free(fs.addr);
 	buf_free(&disp);
+}
+
+/* ids_append - the <id> tokens of one In-Reply-To/References value */
+static void
+ids_append(const unsigned char *v, size_t n, struct buf *out)
+{
+	size_t a, b;
+
+	for (a = 0; a < n; a = b + 1) {
+		while (a < n && v[a] != '<')
+			a++;
+		for (b = a; b < n && v[b] != '>'; b++)
+			;
+		if (b >= n)
+			return;
+		if (b - a > 1 && b - a <= MAX_SHOWN_ID) {
+			if (out->len > 0)
+				(void)buf_putc(out, ' ');
+			(void)buf_append(out, v + a + 1, b - a - 1);
+		}
+	}
+}
+
+/*
+ * autocrypt_key - the keydata of an Autocrypt header (the Autocrypt Level
+ * 1 rules: addr equal to the From address, no unknown critical attribute)
+ * decoded to binary, or -1
+ */
+static int
+autocrypt_key(const unsigned char *v, size_t n, const char *from_addr,
+    struct buf *key)
+{
+	struct buf b64;
+	char *c, *attr, *save = NULL, *eq;
+	char *decoded = NULL;
+	size_t len, idx = 0, dlen = 0, i;
+	int addr_ok = 0, rc = -1;
+
+	if (from_addr == NULL || n > MAX_AUTOCRYPT_SIZE)
+		return -1;
+	c = nul_free_copy(v, n, &len);
+	buf_init(&b64, MAX_AUTOCRYPT_SIZE);
+	for (attr = strtok_r(c, ";", &save); attr != NULL;
+	    attr = strtok_r(NULL, ";", &save)) {
+		attr += strspn(attr, " \t\r\n");
+		if ((eq = strchr(attr, '=')) == NULL)
+			goto out;
+		*eq++ = '\0';
+		if (strcmp(attr, "addr") == 0) {
+			eq += strspn(eq, " \t\r\n");
+			eq[strcspn(eq, " \t\r\n")] = '\0';
+			addr_ok = strcasecmp(eq, from_addr) == 0;
+		} else if (strcmp(attr, "keydata") == 0) {
+			for (i = 0; eq[i] != '\0'; i++)
+				if (text_b64_value((unsigned char)eq[i]) >= 0 ||
+				    eq[i] == '=')
+					(void)buf_putc(&b64, eq[i]);
+		} else if (attr[0] != '_' &&
+		    strcmp(attr, "prefer-encrypt") != 0)
+			goto out;	/* an unknown critical attribute */
+	}
+	if (!addr_ok || b64.len == 0 ||
+	    mailmime_base64_body_parse(buf_cstr(&b64), b64.len, &idx,
+	    &decoded, &dlen) != MAILIMF_NO_ERROR)
+		goto out;
+	if (dlen > 0 && buf_append(key, decoded, dlen) == BUF_OK)
+		rc = 0;
+	mmap_string_unref(decoded);
+out:
+	buf_free(&b64);
+	free(c);
+	return rc;
+}
+
+/* mime_reply_headers - see mime.h */
+void
+mime_reply_headers(const unsigned char *msg, size_t len, struct report *r)
+{
+	struct hfield f;
+	struct buf ids, key;
+	size_t off = 0, n;
+	const char *block = NULL;
+	char *s, *t;
+	int have_key = 0;
+
+	buf_init(&ids, MAX_SHOWN_HEADER);
+	buf_init(&key, MAX_AUTOCRYPT_SIZE);
+	while (hdr_next(msg, len, &off, &f)) {
+		if (hdr_is(&f, "In-Reply-To") || hdr_is(&f, "References"))
+			ids_append(f.value, f.value_len, &ids);
+		else if (hdr_is(&f, "Auto-Submitted")) {
+			/* "no", possibly with a comment or parameters */
+			s = nul_free_copy(f.value, f.value_len, &n);
+			t = s + strspn(s, " \t");
+			if (strncasecmp(t, "no", 2) != 0 ||
+			    (t[2] != '\0' && strchr(" \t;(", t[2]) == NULL))
+				block = "auto-submitted";
+			free(s);
+		} else if (hdr_is(&f, "Precedence")) {
+			s = nul_free_copy(f.value, f.value_len, &n);
+			t = lower_copy(s);
+			if (strstr(t, "bulk") != NULL ||
+			    strstr(t, "junk") != NULL ||
+			    strstr(t, "list") != NULL)
+				block = "precedence";
+			free(t);
+			free(s);
+		} else if (hdr_is(&f, "List-Id") ||
+		    hdr_is(&f, "List-Unsubscribe"))
+			block = "mailing-list";
+		else if (hdr_is(&f, MIME_LOOP_HEADER))
+			block = "loop";
+		else if (hdr_is(&f, "Autocrypt") && !have_key)
+			have_key = autocrypt_key(f.value, f.value_len,
+			    r->from_addr, &key) == 0;
+	}
+	if (ids.len > 0) {
+		s = sanitize_header((const unsigned char *)buf_cstr(&ids),
+		    ids.len, MAX_SHOWN_HEADER, NULL);
+		report_set(&r->references, s);
+		free(s);
+	}
+	report_set(&r->ack_block, block);
+	if (have_key)
+		(void)report_add_attachment(r, "autocrypt-key.pgp",
+		    "application/pgp-keys", key.data, key.len);
+	buf_free(&ids);
+	buf_free(&key);
 }
 
 /* Building the body. */
@@ -1272,6 +1409,128 @@ quarantine_limit(struct report *r, const char *name)
 	report_quarantine(r, reason);
 }
 
+/* ci_prefix - the line p[0..n) starts with s, ASCII case ignored */
+static int
+ci_prefix(const unsigned char *p, size_t n, const char *s)
+{
+	size_t m = strlen(s);
+
+	return n >= m && strncasecmp((const char *)p, s, m) == 0;
+}
+
+/* A header block of the message, [start, end) offsets. */
+struct span {
+	size_t start;
+	size_t end;
+};
+
+/* span_cmp - qsort order of header blocks */
+static int
+span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* marker_line - a line only MIME structure or an encoded file starts */
+static int
+marker_line(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (ci_prefix(p, n, "content-")) {
+		for (i = 8; i < n && p[i] > 32 && p[i] < 127 && p[i] != ':';
+		    i++)
+			;
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		if (i < n && p[i] == ':')
+			return 1;
+	}
+	if (ci_prefix(p, n, "begin ") && n > 10 &&
+	    strspn((const char *)p + 6, "01234567") >= 3)
+		return 1;
+	return ci_prefix(p, n, "=ybegin ") ||
+	    ci_prefix(p, n, "(This file must be converted with BinHex");
+}
+
+/*
+ * hidden_structure - a line outside every header block the parse found
+ * that only MIME structure or an encoded file starts: a "Content-...:"
+ * field, uuencode's "begin NNN ", yEnc's "=ybegin ", BinHex's "(This file
+ * must be converted with BinHex". A parse that made no attachment of such
+ * a message may have been led past one (mime-is-broken: boundaries
+ * libetpan reads otherwise than other parsers, parts in a preamble or
+ * epilogue, a multipart shown as one text part).
+ */
+static int
+hidden_structure(const unsigned char *msg, size_t len,
+    const struct mime_tree *tree)
+{
+	struct span *sp;
+	struct hfield f;
+	const unsigned char *p, *nl;
+	size_t i, k = 0, nsp = 0, off, eol;
+	int found = 0;
+
+	sp = xreallocarray(NULL, tree->nparts + 1, sizeof(*sp));
+	for (i = 0; i < tree->nparts; i++) {
+		p = tree->parts[i].raw;
+		if (p == NULL || p < msg || p > msg + len ||
+		    tree->parts[i].raw_len > (size_t)(msg + len - p))
+			continue;
+		off = 0;
+		while (hdr_next(p, tree->parts[i].raw_len, &off, &f))
+			;
+		sp[nsp].start = (size_t)(p - msg);
+		sp[nsp++].end = (size_t)(p - msg) + off;
+	}
+	if (nsp == 0) {
+		off = 0;
+		while (hdr_next(msg, len, &off, &f))
+			;
+		sp[0].start = 0;
+		sp[nsp++].end = off;
+	}
+	qsort(sp, nsp, sizeof(*sp), span_cmp);
+	for (off = 0; off < len && !found; off = eol + 1) {
+		nl = memchr(msg + off, '\n', len - off);
+		eol = nl != NULL ? (size_t)(nl - msg) : len;
+		while (k < nsp && sp[k].end <= off)
+			k++;
+		if (k < nsp && sp[k].start <= off)
+			continue;
+		found = marker_line(msg + off, eol - off);
+	}
+	free(sp);
+	return found;
+}
+
+/*
+ * keep_unparsed - the whole message as an inert attachment, with a line
+ * saying so: the stored copy never claims "no attachment" when the input
+ * may hide one
+ */
+static void
+keep_unparsed(struct body *b, const unsigned char *msg, size_t len,
+    struct report *r)
+{
+	struct attachment *a;
+
+	if (b->text.len > 0 && b->text.data[b->text.len - 1] != '\n')
+		b->rc = buf_putc(&b->text, '\n');
+	if (b->rc == BUF_OK)
+		b->rc = buf_printf(&b->text, "%s----- MIME structure or an "
+		    "encoded file that was not taken apart: the whole message "
+		    "is kept as attachment \"%s\" -----\n",
+		    b->text.len > 0 ? "\n" : "", MIME_UNPARSED_NAME);
+	a = report_add_attachment(r, MIME_UNPARSED_NAME, "message/rfc822",
+	    msg, len);
+	a->sniffed_type = xstrdup(sanitize_sniff_type(msg, len));
+	b->natt++;
+}
+
 /* mime_extract - fill r from a whole message: headers, body, attachments */
 const char *
 mime_extract(const unsigned char *msg, size_t len, const struct limits *lim,
@@ -1297,6 +1556,9 @@ mime_extract(const unsigned char *msg, size_t len, const struct limits *lim,
 		if (tree.parse_error)
 			r->flags |= FLAG_PARSE_ERROR;
 		extract_parts(&tree, r, &b);
+		if (b.rc == BUF_OK && b.natt == 0 &&
+		    hidden_structure(msg, len, &tree))
+			keep_unparsed(&b, msg, len, r);
 		if (b.rc != BUF_OK)
 			limit = "max_message_size";
 	}
@@ -1306,4 +1568,225 @@ mime_extract(const unsigned char *msg, size_t len, const struct limits *lim,
 	buf_free(&b.text);
 	mime_tree_free(&tree);
 	return limit;
+}
+
+/* Writing acknowledgements (libetpan's MIME writer). */
+struct mime_ack {
+	struct mailmime *holder;	/* multipart/mixed around the text */
+	struct mailmime *text;		/* the text/plain entity */
+	struct buf entity;		/* its bytes, as signed */
+};
+
+/* etp - a libetpan allocation that must not fail */
+static void *
+etp(void *p)
+{
+	if (p == NULL)
+		(void)xmalloc(SIZE_MAX);	/* the out-of-memory path */
+	return p;
+}
+
+/* etp_ok - a libetpan call that only fails when memory is short */
+static void
+etp_ok(int rc)
+{
+	if (rc != 0)
+		(void)etp(NULL);
+}
+
+/* write_mime - one libetpan tree as bytes appended to out */
+static int
+write_mime(struct mailmime *m, struct buf *out)
+{
+	MMAPString *s = etp(mmap_string_new(""));
+	int col = 0, rc = -1;
+
+	if (mailmime_write_mem(s, &col, m) == MAILIMF_NO_ERROR &&
+	    buf_append(out, s->str, s->len) == BUF_OK)
+		rc = 0;
+	mmap_string_free(s);
+	return rc;
+}
+
+/*
+ * first_part - the bytes of the first body part of a written mail or
+ * multipart: after the first delimiter line (the first line starting with
+ * "--"), up to the CRLF of the next delimiter
+ */
+static int
+first_part(const struct buf *mp, struct buf *out)
+{
+	const char *p = buf_cstr(mp), *eol, *end;
+	char delim[128];
+	int n;
+
+	while (strncmp(p, "--", 2) != 0) {
+		if ((p = strstr(p, "\r\n")) == NULL)
+			return -1;
+		p += 2;
+	}
+	if ((eol = strstr(p, "\r\n")) == NULL)
+		return -1;
+	n = snprintf(delim, sizeof(delim), "\r\n%.*s", (int)(eol - p), p);
+	if (n < 0 || (size_t)n >= sizeof(delim) ||
+	    (end = strstr(eol + 2, delim)) == NULL)
+		return -1;
+	return buf_append(out, eol + 2, (size_t)(end - eol - 2)) == BUF_OK ?
+	    0 : -1;
+}
+
+/* mime_ack_new - see mime.h */
+int
+mime_ack_new(const char *text, size_t len, struct mime_ack **a_r,
+    struct buf *entity)
+{
+	struct mime_ack *a = xcalloc(1, sizeof(*a));
+	struct mailmime_content *ct;
+	struct buf mp;
+	int rc = -1;
+
+	buf_init(&a->entity, len * 4 + 4096);
+	buf_init(&mp, len * 4 + 4096);
+	ct = etp(mailmime_content_new_with_str("text/plain"));
+	etp_ok(clist_append(ct->ct_parameters,
+	    etp(mailmime_param_new_with_data("charset", "utf-8"))));
+	a->text = etp(mailmime_new_empty(ct, etp(mailmime_fields_new_encoding(
+	    MAILMIME_MECHANISM_QUOTED_PRINTABLE))));
+	/* libetpan keeps the pointer: text outlives the builder. */
+	etp_ok(mailmime_set_body_text(a->text, (char *)text, len));
+	/*
+	 * libetpan writes a part's own header only inside a multipart: the
+	 * entity is cut out of one, and written the same way when signed.
+	 */
+	a->holder = etp(mailmime_multiple_new("multipart/mixed"));
+	etp_ok(mailmime_smart_add_part(a->holder, a->text));
+	if (write_mime(a->holder, &mp) == 0 &&
+	    first_part(&mp, &a->entity) == 0 &&
+	    buf_append(entity, a->entity.data, a->entity.len) == BUF_OK)
+		rc = 0;
+	buf_free(&mp);
+	if (rc < 0)
+		mime_ack_free(&a);
+	*a_r = a;
+	return rc;
+}
+
+/* single_part - a leaf of type ctype whose body is written verbatim */
+static struct mailmime *
+single_part(const char *ctype, const char *name, const char *body,
+    size_t len)
+{
+	struct mailmime_content *ct;
+	struct mailmime_fields *fl;
+	struct mailmime *m;
+
+	ct = etp(mailmime_content_new_with_str(ctype));
+	if (name != NULL)
+		fl = etp(mailmime_fields_new_filename(MAILMIME_DISPOSITION_TYPE_INLINE,
+		    etp(strdup(name)), MAILMIME_MECHANISM_7BIT));
+	else
+		fl = etp(mailmime_fields_new_encoding(MAILMIME_MECHANISM_7BIT));
+	m = etp(mailmime_new_empty(ct, fl));
+	m->mm_body = etp(mailmime_data_new_data(MAILMIME_MECHANISM_7BIT, 1,
+	    body, len));
+	m->mm_data.mm_single = m->mm_body;
+	return m;
+}
+
+/* add_param - a Content-Type parameter of a multipart */
+static void
+add_param(struct mailmime *m, const char *name, const char *value)
+{
+	etp(clist_append(m->mm_content_type->ct_parameters,
+	    etp(mailmime_param_new_with_data((char *)name, (char *)value))) ==
+	    0 ? m : NULL);
+}
+
+/* imf_fields - the header of an acknowledgement */
+static struct mailimf_fields *
+imf_fields(const struct mime_out_headers *h)
+{
+	struct mailimf_mailbox_list *from;
+	struct mailimf_address_list *to;
+	struct mailimf_fields *f;
+	clist *irt = NULL, *refs = NULL;
+	size_t i;
+
+	from = etp(mailimf_mailbox_list_new_empty());
+	(void)mailimf_mailbox_list_add_mb(from, NULL, etp(strdup(h->from)));
+	to = etp(mailimf_address_list_new_empty());
+	(void)mailimf_address_list_add_mb(to, NULL, etp(strdup(h->to)));
+	if (h->in_reply_to != NULL) {
+		irt = etp(clist_new());
+		refs = etp(clist_new());
+		(void)clist_append(irt, etp(strdup(h->in_reply_to)));
+		(void)clist_append(refs, etp(strdup(h->in_reply_to)));
+	}
+	f = etp(mailimf_fields_new_with_data_all(etp(mailimf_get_date(h->date)),
+	    from, NULL, NULL, to, NULL, NULL, etp(strdup(h->message_id)), irt,
+	    refs, etp(strdup(h->subject))));
+	for (i = 0; h->extra != NULL && h->extra[i] != NULL; i += 2)
+		(void)mailimf_fields_add(f, etp(mailimf_field_new_custom(
+		    etp(strdup(h->extra[i])), etp(strdup(h->extra[i + 1])))));
+	return f;
+}
+
+/* mime_ack_finish - see mime.h */
+int
+mime_ack_finish(struct mime_ack *a, const struct mime_out_headers *h,
+    int encrypted, const char *micalg, const char *pgp, size_t pgp_len,
+    struct buf *out)
+{
+	struct mailmime *msg, *mp;
+	struct buf part;
+	int rc;
+
+	msg = etp(mailmime_new_message_data(NULL));
+	mailmime_set_imf_fields(msg, imf_fields(h));
+	if (encrypted) {
+		mp = etp(mailmime_multiple_new("multipart/encrypted"));
+		add_param(mp, "protocol", "application/pgp-encrypted");
+		etp_ok(mailmime_smart_add_part(mp, single_part(
+		    "application/pgp-encrypted", NULL, "Version: 1\r\n", 12)));
+		etp_ok(mailmime_smart_add_part(mp, single_part(
+		    "application/octet-stream", "encrypted.asc", pgp,
+		    pgp_len)));
+	} else {
+		mp = etp(mailmime_multiple_new("multipart/signed"));
+		add_param(mp, "protocol", "application/pgp-signature");
+		add_param(mp, "micalg", micalg);
+		mailmime_remove_part(a->text);
+		etp_ok(mailmime_smart_add_part(mp, a->text));
+		a->text = NULL;
+		etp_ok(mailmime_smart_add_part(mp, single_part(
+		    "application/pgp-signature", "signature.asc", pgp,
+		    pgp_len)));
+	}
+	etp_ok(mailmime_smart_add_part(msg, mp));
+	rc = write_mime(msg, out);
+	mailmime_free(msg);
+	if (rc == 0 && !encrypted) {
+		/* What was signed must be what is sent, byte for byte. */
+		buf_init(&part, out->max);
+		rc = first_part(out, &part) == 0 &&
+		    part.len == a->entity.len &&
+		    memcmp(part.data, a->entity.data, part.len) == 0 ? 0 : -1;
+		buf_free(&part);
+	}
+	return rc;
+}
+
+/* mime_ack_free - release the builder and NULL the pointer */
+void
+mime_ack_free(struct mime_ack **ap)
+{
+	struct mime_ack *a = *ap;
+
+	if (a == NULL)
+		return;
+	if (a->holder != NULL)
+		mailmime_free(a->holder);
+	buf_free(&a->entity);
+	free(a);
+	*ap = NULL;
 }

@@ -1358,3 +1358,37 @@ pgp_check_gpg_conf(const char *gnupg_home, size_t max_decrypted_size,
 	}
 	return 0;
 }
+
+/* pgp_signer - the gateway's signing key; see pgp.h */
+int
+pgp_signer(struct pgp *p, const char *configured, char fpr[PGP_FPR_MAX + 1],
+    char **error_r)
+{
+	gpgme_key_t key = NULL, next = NULL;
+	gpgme_error_t err;
+	int n = 0;
+
+	fpr[0] = '\0';
+	err = gpgme_op_keylist_start(p->ctx, configured != NULL &&
+	    configured[0] != '\0' ? configured : NULL, 1);
+	while (err == 0 && (err = gpgme_op_keylist_next(p->ctx, &next)) == 0) {
+		if (n++ == 0 && next->subkeys != NULL &&
+		    next->subkeys->fpr != NULL && next->can_sign &&
+		    !next->revoked && !next->expired && !next->disabled)
+			key = next;
+		else
+			gpgme_key_unref(next);
+	}
+	(void)gpgme_op_keylist_end(p->ctx);
+	if (gpg_err_code(err) != GPG_ERR_EOF)
+		n = 0;
+	if (n == 1 && key != NULL &&
+	    strlen(key->subkeys->fpr) <= PGP_FPR_MAX)
+		(void)snprintf(fpr, PGP_FPR_MAX + 1, "%s", key->subkeys->fpr);
+	gpgme_key_unref(key);
+	if (fpr[0] != '\0')
+		return 0;
+	return pgp_fail(error_r, gpg_err_code(err) == GPG_ERR_EOF ? 0 : err,
+	    n > 1 ? "more than one secret key: set gateway_key" :
+	    "no usable secret key to sign with (gateway_key)");
+}

@@ -4,10 +4,13 @@
  * SYNOPSIS
  *	psirt-filter [-c FILE] -f SENDER -- RECIPIENT...
  *	psirt-filter [-c FILE] --check-config
+ *	psirt-filter [-c FILE] --init
  * DESCRIPTION
  *	Reads one RFC 5322 message on standard input, spools the raw copy,
  *	has a limited worker child parse and sanitize it, and stores it as a
  *	case in the queue in one transaction. See psirt-filter(8).
+ *	--init writes the hardened gpg.conf and gpg-agent.conf into
+ *	gnupg_home (run as the gateway user); --check-config verifies them.
  * DIAGNOSTICS
  *	Exit 0 only after the message is durably stored (or was stored by an
  *	earlier delivery); exit 75 (EX_TEMPFAIL) for every trouble of the
@@ -23,26 +26,36 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "psirt/ack.h"
 #include "psirt/agent.h"
+#include "psirt/correlate.h"
 #include "psirt/config.h"
 #include "psirt/intake.h"
 #include "psirt/log.h"
+#include "psirt/pgp.h"
+#include "psirt/pgp.h"
 #include "psirt/rawmail.h"
 #include "psirt/safeio.h"
 #include "psirt/sanitize.h"
 #include "psirt/store.h"
 #include "psirt/text.h"
+#include "psirt/timing.h"
 #include "psirt/worker.h"
 #include "psirt/xalloc.h"
 
 #define LOG_VALUE_MAX 200
+#define MAX_KEY_PARTS 4			/* key parts imported per message */
+#define ACK_RETRY_PER_RUN 3		/* older acks retried by each run */
+#define ACK_RETRY_AFTER 300		/* seconds between two tries */
 
 /* on_nomem - the gateway is out of memory: Postfix retries later */
 static void
@@ -71,6 +84,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: psirt-filter [-c FILE] -f SENDER -- RECIPIENT...\n"
 	    "       psirt-filter [-c FILE] --check-config\n"
+	    "       psirt-filter [-c FILE] --init\n"
 	    "\n"
 	    "Postfix pipe(8) content filter: reads one message on standard\n"
 	    "input and stores it as a case in the PSIRT queue.\n"
@@ -78,7 +92,10 @@ usage(FILE *f)
 	    "  -c FILE           configuration (default: $PSIRT_CONFIG, else\n"
 	    "                    %s/psirt/psirt.conf)\n"
 	    "  -f SENDER         envelope sender (Postfix: ${sender})\n"
-	    "  --check-config    validate the configuration and exit\n"
+	    "  --check-config    validate the configuration and the hardened\n"
+	    "                    GnuPG home (gnupg_home), and exit\n"
+	    "  --init            write gnupg_home's hardened gpg.conf and\n"
+	    "                    gpg-agent.conf (run as the gateway user)\n"
 	    "  --help            this text\n"
 	    "\n"
 	    "Exit status: 0 stored, 75 temporary failure (Postfix retries).\n",
@@ -100,6 +117,27 @@ check_dir(const char *key, const char *path)
 	}
 	free(p);
 	return rc;
+}
+
+/*
+ * check_gnupg_home - the hardened gpg.conf and gpg-agent.conf of
+ * gnupg_home, as pgp_write_gpg_conf() writes them; 0 or -1 with a message
+ * naming the file and option on stderr
+ */
+static int
+check_gnupg_home(const struct config *cfg)
+{
+	char *err = NULL, *p;
+
+	if (pgp_check_gpg_conf(cfg->gnupg_home,
+	    cfg->limits.max_decrypted_size, &err) == 0)
+		return 0;
+	p = text_printable_str(err, 400);
+	fprintf(stderr, "psirt-filter: gnupg_home: %s (psirt-filter --init, "
+	    "run as the gateway user, writes the hardened files)\n", p);
+	free(p);
+	free(err);
+	return -1;
 }
 
 /* check_config - --check-config: validate and report on stderr */
@@ -127,8 +165,64 @@ check_config(const char *path)
 	    check_dir("database (its directory)", dbdir) < 0)
 		rc = 1;
 	free(dbdir);
+	if (check_gnupg_home(&cfg) < 0)
+		rc = 1;
 	if (rc == 0)
 		printf("psirt-filter: %s: configuration OK\n", path);
+	config_free(&cfg);
+	return rc;
+}
+
+/*
+ * init_home - --init: write gnupg_home's hardened gpg.conf and
+ * gpg-agent.conf unless they are already exactly that; 0 or 1, a message
+ * on stdout or stderr. A home that belongs to another user is refused:
+ * files we wrote there would fail --check-config (run as its owner).
+ */
+static int
+init_home(const char *path)
+{
+	struct config cfg;
+	struct stat sb;
+	char *err = NULL, *home = NULL, *p;
+	int rc = 1;
+
+	config_init(&cfg);
+	if (config_load(&cfg, path, &err) < 0) {
+		fprintf(stderr, "psirt-filter: %s\n", err);
+		goto out;
+	}
+	home = text_printable_str(cfg.gnupg_home, 200);
+	if (lstat(cfg.gnupg_home, &sb) == 0 && sb.st_uid != geteuid()) {
+		fprintf(stderr, "psirt-filter: gnupg_home %s belongs to uid "
+		    "%lu, not to us (uid %lu): run psirt-filter --init as the "
+		    "gateway user\n", home, (unsigned long)sb.st_uid,
+		    (unsigned long)geteuid());
+		goto out;
+	}
+	if (pgp_check_gpg_conf(cfg.gnupg_home, cfg.limits.max_decrypted_size,
+	    &err) == 0) {
+		printf("psirt-filter: %s: gpg.conf and gpg-agent.conf are "
+		    "hardened already; nothing written\n", home);
+		rc = 0;
+		goto out;
+	}
+	free(err);
+	err = NULL;
+	if (pgp_write_gpg_conf(cfg.gnupg_home, cfg.limits.max_decrypted_size,
+	    &err) < 0 || pgp_check_gpg_conf(cfg.gnupg_home,
+	    cfg.limits.max_decrypted_size, &err) < 0) {
+		p = text_printable_str(err, 400);
+		fprintf(stderr, "psirt-filter: gnupg_home: %s\n", p);
+		free(p);
+		goto out;
+	}
+	printf("psirt-filter: wrote %s/gpg.conf and %s/gpg-agent.conf\n",
+	    home, home);
+	rc = 0;
+out:
+	free(err);
+	free(home);
 	config_free(&cfg);
 	return rc;
 }
@@ -160,21 +254,178 @@ log_decision(const char *qid, const char *sender, const struct rawmail *rm,
 	free(mid);
 }
 
+/* gateway_pgp - the parent's gpgme context, opened on first use */
+static struct pgp *
+gateway_pgp(const struct config *cfg, struct pgp **p, const char *qid)
+{
+	char *err = NULL;
+
+	if (*p == NULL && (pgp_init(cfg->gnupg_home, &err) < 0 ||
+	    pgp_open(p, &err) < 0)) {
+		log_warning("%s: gpgme: %s", qid, err);
+		free(err);
+		*p = NULL;
+	}
+	return *p;
+}
+
+/*
+ * offered_keys - the reporter's keys this message offers, best first: a
+ * good signature's key, then the application/pgp-keys parts (an
+ * Autocrypt header is one), imported bounded. Returns how many.
+ */
+static size_t
+offered_keys(const struct config *cfg, struct pgp **p,
+    const struct report *r, const char *qid,
+    char fprs[PGP_MAX_IMPORT_KEYS][PGP_FPR_MAX + 1])
+{
+	struct pgp_import_limits lim;
+	struct pgp_import imp;
+	size_t n = 0, i, k, tried = 0;
+	char *err = NULL;
+
+	if (r->signature == SIG_GOOD && r->signer_fpr != NULL &&
+	    strlen(r->signer_fpr) <= PGP_FPR_MAX)
+		(void)snprintf(fprs[n++], PGP_FPR_MAX + 1, "%s", r->signer_fpr);
+	pgp_import_limits_default(&lim);
+	for (i = 0; i < r->natt && tried < MAX_KEY_PARTS; i++) {
+		if (r->att[i].declared_type == NULL ||
+		    strcmp(r->att[i].declared_type, "application/pgp-keys") !=
+		    0 || gateway_pgp(cfg, p, qid) == NULL)
+			continue;
+		tried++;
+		if (pgp_import_key(*p, r->att[i].data, r->att[i].size, &lim,
+		    &imp, &err) < 0) {
+			log_warning("%s: key import: %s", qid, err);
+			free(err);
+			err = NULL;
+			continue;
+		}
+		if (imp.refused != NULL)
+			log_info("%s: reporter key refused (%s)", qid,
+			    imp.refused);
+		for (k = 0; k < imp.nfpr && n < PGP_MAX_IMPORT_KEYS; k++)
+			memcpy(fprs[n++], imp.fpr[k], sizeof(fprs[0]));
+	}
+	return n;
+}
+
+/*
+ * store_and_ack - correlate, pin keys, store in one transaction, then
+ * acknowledge; -1 (logged) when Postfix must retry
+ */
+static int
+store_and_ack(const struct config *cfg, struct store *st,
+    const struct report *r, const struct rawmail *rm, const char *sender,
+    const char *hook, const char *qid)
+{
+	char fprs[PGP_MAX_IMPORT_KEYS][PGP_FPR_MAX + 1];
+	const char *fpr_ptrs[PGP_MAX_IMPORT_KEYS];
+	char case_id[STORE_CASE_ID_MAX];
+	struct store_ack_request ack;
+	struct store_inbound in;
+	struct correlation corr;
+	struct pgp *p = NULL;
+	char *err = NULL, *clean_sender;
+	unsigned int sflags = 0;
+	long long ack_id = 0;
+	size_t i;
+	int duplicate = 0, rc = -1;
+
+	clean_sender = sanitize_header((const unsigned char *)sender,
+	    strlen(sender), 998, &sflags);
+	memset(&in, 0, sizeof(in));
+	in.report = r;
+	in.case_prefix = cfg->case_prefix;
+	in.envelope_sender = clean_sender;
+	in.raw_sha256 = rm->sha256;
+	in.raw_path = rm->path;
+	in.size = rm->size;
+	in.received = time(NULL);
+	if (correlate(st, r, cfg->case_prefix, clean_sender, &corr, &err) < 0)
+		goto out;
+	in.join_case = corr.join_case[0] != '\0' ? corr.join_case : NULL;
+	in.flags = corr.flags;
+	memset(&ack, 0, sizeof(ack));
+	ack.kind = corr.followup_ack ? ACK_KIND_FOLLOWUP : ACK_KIND_REPORT;
+	ack.recipient = clean_sender;
+	ack.suppress = sflags != 0 ? "bad-address" :
+	    ack_suppress_reason(clean_sender, cfg->gateway_address, r);
+	ack.per_sender = cfg->ack_per_sender;
+	ack.window = cfg->ack_window;
+	ack.global_per_hour = cfg->ack_global_per_hour;
+	in.ack = &ack;
+	in.ack_id_r = &ack_id;
+	/*
+	 * Keys are pinned for the address they came from: the From address
+	 * must be the envelope sender (a replayed signed mail pins nothing
+	 * for the one who replays it).
+	 */
+	if (ack.suppress == NULL && r->from_addr != NULL &&
+	    strcasecmp(r->from_addr, clean_sender) == 0) {
+		in.key_address = clean_sender;
+		in.nkey_fprs = offered_keys(cfg, &p, r, qid, fprs);
+		for (i = 0; i < in.nkey_fprs; i++)
+			fpr_ptrs[i] = fprs[i];
+		in.key_fprs = fpr_ptrs;
+	}
+	if (store_inbound_commit(st, &in, case_id, &duplicate, &err) < 0)
+		goto out;
+	timing_phase(TIMING_ACK);
+	if (hook != NULL && strcmp(hook, "kill-after-commit") == 0)
+		(void)raise(SIGKILL);
+	log_decision(case_id, clean_sender, rm, r, duplicate);
+	rc = 0;
+	/* After the commit: an ack that fails is retried, never a deferral. */
+	if (ack_id != 0 && gateway_pgp(cfg, &p, qid) != NULL &&
+	    ack_deliver(st, p, cfg, ack_id, ACK_RETRY_PER_RUN,
+	    ACK_RETRY_AFTER, &err) < 0)
+		log_warning("%s: ack: %s", case_id, err);
+out:
+	if (rc < 0)
+		log_error("%s: store: %s; deferring", qid, err);
+	pgp_close(&p);
+	free(err);
+	free(clean_sender);
+	return rc;
+}
+
+/* retry_acks - --retry-acks: every pending acknowledgement, now */
+static int
+retry_acks(const struct config *cfg)
+{
+	struct store *st = NULL;
+	struct pgp *p = NULL;
+	char *err = NULL;
+	int rc = 1;
+
+	if (store_open(cfg->database, STORE_RW, cfg->db_busy_timeout, &st,
+	    &err) < 0 || gateway_pgp(cfg, &p, "retry-acks") == NULL ||
+	    ack_deliver(st, p, cfg, 0, SIZE_MAX - 1, 0, &err) < 0)
+		fprintf(stderr, "psirt-filter: retry-acks: %s\n",
+		    err != NULL ? err : "gpgme unusable (see the log)");
+	else
+		rc = 0;
+	pgp_close(&p);
+	store_close(&st);
+	free(err);
+	return rc;
+}
+
 /* filter - one message from stdin to the queue; the exit code */
 static int
 filter(const struct config *cfg, const char *sender, const char *hook)
 {
 	struct worker_opts wopts;
 	struct intake_job job;
-	struct store_inbound in;
 	struct rawmail rm;
 	struct report *r = NULL;
 	struct store *st = NULL;
-	char case_id[STORE_CASE_ID_MAX], qid[16];
-	char *err = NULL, *clean_sender;
-	unsigned int sflags = 0;
-	int duplicate = 0, rc = PSIRT_EX_TEMPFAIL;
+	char qid[16];
+	char *err = NULL;
+	int rc = PSIRT_EX_TEMPFAIL;
 
+	timing_phase(TIMING_SPOOL);
 	if (rawmail_spool(STDIN_FILENO, cfg->spool_dir,
 	    cfg->limits.max_message_size, &rm, &err) < 0) {
 		log_error("NOQUEUE: spool: %s; deferring", err);
@@ -198,6 +449,7 @@ filter(const struct config *cfg, const char *sender, const char *hook)
 		job.limits = &cfg->limits;
 		job.gnupg_home = cfg->gnupg_home;
 		job.log_id = qid;
+		timing_phase(TIMING_AGENT);
 		/* The agent outlives us: not a child of the limited worker. */
 		if (agent_start(cfg->gnupg_home, &err) < 0) {
 			log_warning("%s: %s", qid, err);
@@ -209,29 +461,17 @@ filter(const struct config *cfg, const char *sender, const char *hook)
 			goto out;
 		}
 	}
-	clean_sender = sanitize_header((const unsigned char *)sender,
-	    strlen(sender), 998, &sflags);
-	memset(&in, 0, sizeof(in));
-	in.report = r;
-	in.case_prefix = cfg->case_prefix;
-	in.envelope_sender = clean_sender;
-	in.raw_sha256 = rm.sha256;
-	in.raw_path = rm.path;
-	in.size = rm.size;
-	in.received = time(NULL);
+	timing_phase(TIMING_STORE);
 	if (store_open(cfg->database, STORE_RW, cfg->db_busy_timeout, &st,
-	    &err) < 0 ||
-	    store_inbound_commit(st, &in, case_id, &duplicate, &err) < 0) {
+	    &err) < 0) {
 		log_error("%s: store: %s; deferring", qid, err);
-		free(clean_sender);
 		goto out;
 	}
-	if (hook != NULL && strcmp(hook, "kill-after-commit") == 0)
-		(void)raise(SIGKILL);
-	log_decision(case_id, clean_sender, &rm, r, duplicate);
-	free(clean_sender);
+	if (store_and_ack(cfg, st, r, &rm, sender, hook, qid) < 0)
+		goto out;
 	rc = PSIRT_EX_OK;
 out:
+	timing_phase(TIMING_CLEANUP);
 	free(err);
 	store_close(&st);
 	report_free(&r);
@@ -244,14 +484,17 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "init", no_argument, NULL, 'I' },
+		{ "retry-acks", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct config cfg;
 	const char *opt_c = NULL, *sender = NULL, *path;
 	char *hook = NULL, *logfile = NULL, *err = NULL;
-	int ch, check = 0, rc;
+	int ch, check = 0, init = 0, retry = 0, rc;
 
+	timing_init(getenv("PSIRT_TIMING"));
 	if (safeio_ensure_std_fds() < 0)
 		return PSIRT_EX_TEMPFAIL;
 	umask(077);
@@ -270,6 +513,12 @@ main(int argc, char **argv)
 		case 'C':
 			check = 1;
 			break;
+		case 'I':
+			init = 1;
+			break;
+		case 'R':
+			retry = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -282,6 +531,8 @@ main(int argc, char **argv)
 	path = config_default_path(opt_c);
 	if (check)
 		return check_config(path);
+	if (init)
+		return init_home(path);
 	/* Test-only: a hook for fault tests and a log file beside syslog. */
 	if (getenv("PSIRT_TEST_HOOK") != NULL)
 		hook = xstrdup(getenv("PSIRT_TEST_HOOK"));
@@ -296,7 +547,7 @@ main(int argc, char **argv)
 	if (getuid() == 0 || geteuid() == 0)
 		log_error("NOQUEUE: refusing to run as root; set user= in "
 		    "master.cf; deferring");
-	else if (sender == NULL)
+	else if (sender == NULL && !retry)
 		log_error("NOQUEUE: no -f SENDER; check master.cf; deferring");
 	else if (config_load(&cfg, path, &err) < 0)
 		log_error("NOQUEUE: config: %s; deferring", err);
@@ -304,7 +555,8 @@ main(int argc, char **argv)
 		(void)setenv("GNUPGHOME", cfg.gnupg_home, 1);
 		(void)signal(SIGALRM, on_deadline);
 		(void)alarm((unsigned int)cfg.deadline);
-		rc = filter(&cfg, sender, hook);
+		rc = retry ? retry_acks(&cfg) : filter(&cfg, sender, hook);
+		timing_log();
 	}
 	free(err);
 	config_free(&cfg);

@@ -115,6 +115,7 @@ usage_main(FILE *f)
 	    "  embargo CASE YYYY-MM-DD | --clear\n"
 	    "  credit CASE NAME | --anonymous | --clear\n"
 	    "  cvss CASE VECTOR              CVSS:3.1/... or CVSS:4.0/...\n"
+	    "  key accept CASE               use the reporter's new key\n"
 	    "\n"
 	    "  -c FILE      configuration (default: $PSIRT_CONFIG, else\n"
 	    "               %s/psirt/psirt.conf)\n"
@@ -974,6 +975,7 @@ static const struct {
 	{ "embargo", cli_cmd_embargo },
 	{ "credit", cli_cmd_credit },
 	{ "cvss", cli_cmd_cvss },
+	{ "key", cli_cmd_key },
 };
 
 /* main - the global options, then one command; the exit code */

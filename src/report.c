@@ -37,6 +37,8 @@ static const struct {
 	{ 's', offsetof(struct report, subject) },
 	{ 'j', offsetof(struct report, inner_from) },
 	{ 'i', offsetof(struct report, inner_subject) },
+	{ 'r', offsetof(struct report, references) },
+	{ 'b', offsetof(struct report, ack_block) },
 };
 
 #define STR_FIELD(r, i) ((char **)((char *)(r) + str_fields[i].off))

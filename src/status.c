@@ -34,7 +34,7 @@ static const struct {
 	const char *word;
 } flag_words[] = {
 	{ FLAG_MULTIPLE_FROM, "multiple-from" },
-	{ FLAG_SENDER_MISMATCH, "sender-mismatch" },
+	{ FLAG_SENDER_HEADER, "sender-header-mismatch" },
 	{ FLAG_NO_FROM, "no-from" },
 	{ FLAG_HTML_ONLY, "html-only" },
 	{ FLAG_UNKNOWN_CHARSET, "unknown-charset" },
@@ -47,7 +47,7 @@ static const struct {
 	{ FLAG_KEY_CHANGED, "key-changed" },
 	{ FLAG_UNSIGNED_TEXT, "unsigned-text" },
 	{ FLAG_ENCODED_NEWLINE, "encoded-newline" },
-	{ FLAG_CASE_TAG_FOREIGN, "case-tag-foreign" },
+	{ FLAG_SENDER_MISMATCH, "sender-mismatch" },
 };
 
 /* lookup - index of word in a table, -1 if absent */

@@ -18,7 +18,7 @@
  *	id = last id + 1 inside the writer's transaction, so the chain is a
  *	line even with many writers.
  *
- *	Adding a change: write the column and its event with add_event() in
+ *	Adding a change: write the column and its event with st_add_event() in
  *	the same transaction (begin_change ... finish_change), and teach
  *	replay_case() the event's action so that store_verify_cases() checks
  *	the column too (first_ack, for instance, is not checked yet: no
@@ -53,16 +53,12 @@
 #include "psirt/sha256.h"
 #include "psirt/status.h"
 #include "psirt/store.h"
+#include "store-int.h"
 #include "psirt/xalloc.h"
 
 #define GENESIS_HASH \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
-struct store {
-	sqlite3 *db;
-	char *path;
-	int mode;
-};
 
 static const char *const schema_v1 =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -110,9 +106,26 @@ static const char *const schema_v2 =
     "');"
     "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
 
-/* store_err - "database PATH: what: sqlite message" into error_r */
-static int
-store_err(struct store *st, const char *what, char **error_r)
+static const char *const schema_v3 =
+    "CREATE TABLE acks ("
+    " id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),"
+    " message INTEGER NOT NULL REFERENCES messages(id), kind TEXT NOT NULL,"
+    " recipient TEXT, state TEXT NOT NULL, reason TEXT,"
+    " attempts INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL,"
+    " updated TEXT NOT NULL, sent TEXT, ack_message_id TEXT,"
+    " encrypted_to TEXT);"
+    "CREATE INDEX acks_state ON acks (state, updated);"
+    "CREATE INDEX acks_recipient ON acks (recipient COLLATE NOCASE,"
+    " created);"
+    "CREATE TABLE reporter_keys ("
+    " id INTEGER PRIMARY KEY, address TEXT NOT NULL COLLATE NOCASE,"
+    " fpr TEXT NOT NULL, state TEXT NOT NULL, first_seen TEXT NOT NULL,"
+    " case_id TEXT, UNIQUE (address, fpr));"
+    "UPDATE meta SET value = '3' WHERE key = 'schema_version';";
+
+/* st_err - "database PATH: what: sqlite message" into error_r */
+int
+st_err(struct store *st, const char *what, char **error_r)
 {
 	struct buf b;
 
@@ -123,18 +136,18 @@ store_err(struct store *st, const char *what, char **error_r)
 	return -1;
 }
 
-/* exec - run SQL without results */
-static int
-exec(struct store *st, const char *sql, char **error_r)
+/* st_exec - run SQL without results */
+int
+st_exec(struct store *st, const char *sql, char **error_r)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return store_err(st, sql, error_r);
+		return st_err(st, sql, error_r);
 	return 0;
 }
 
-/* iso_time - ISO 8601 UTC text for t */
-static void
-iso_time(time_t t, char out[32])
+/* st_iso_time - ISO 8601 UTC text for t */
+void
+st_iso_time(time_t t, char out[32])
 {
 	struct tm tm;
 
@@ -157,22 +170,17 @@ schema_version(struct store *st, int *version_r, char **error_r)
 		/* No meta table yet: an empty database. */
 		if (sqlite3_errcode(st->db) == SQLITE_ERROR)
 			return 0;
-		return store_err(st, "read schema version", error_r);
+		return st_err(st, "read schema version", error_r);
 	}
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*version_r = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_err(st, "read schema version", error_r);
+		return st_err(st, "read schema version", error_r);
 	return 0;
 }
 
-static int bind_text(sqlite3_stmt *s, int i, const char *v);
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **s,
-    char **error_r);
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what,
-    char **error_r);
 
 /* hash_field - one field of the event encoding: "N;" or "len:bytes;" */
 static void
@@ -217,9 +225,9 @@ event_hash(long long id, const char *case_id, const char *time,
 	sha256_final_hex(&h, out);
 }
 
-/* col_cstr - a text column, or NULL (valid until the next step) */
-static const char *
-col_cstr(sqlite3_stmt *s, int i)
+/* st_col_cstr - a text column, or NULL (valid until the next step) */
+const char *
+st_col_cstr(sqlite3_stmt *s, int i)
 {
 	return (const char *)sqlite3_column_text(s, i);
 }
@@ -230,11 +238,11 @@ set_head(struct store *st, const char *hash, char **error_r)
 {
 	sqlite3_stmt *s;
 
-	if (prepare(st, "INSERT OR REPLACE INTO meta VALUES ('event_head', ?)",
+	if (st_prepare(st, "INSERT OR REPLACE INTO meta VALUES ('event_head', ?)",
 	    &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, hash);
-	return step_done(st, s, "record event head", error_r);
+	st_bind_text(s, 1, hash);
+	return st_step_done(st, s, "record event head", error_r);
 }
 
 /* chain_existing - migration to 2: hash the events of schema 1 in order */
@@ -246,23 +254,23 @@ chain_existing(struct store *st, char **error_r)
 	int rc;
 
 	memcpy(prev, GENESIS_HASH, sizeof(prev));
-	if (prepare(st, "SELECT id, case_id, time, actor, action, old, new"
+	if (st_prepare(st, "SELECT id, case_id, time, actor, action, old, new"
 	    " FROM events ORDER BY id", &s, error_r) < 0)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(s, 0);
 
-		event_hash(id, col_cstr(s, 1), col_cstr(s, 2), col_cstr(s, 3),
-		    col_cstr(s, 4), col_cstr(s, 5), col_cstr(s, 6), prev, hash);
-		if (prepare(st, "UPDATE events SET prev_hash = ?, hash = ?"
+		event_hash(id, st_col_cstr(s, 1), st_col_cstr(s, 2), st_col_cstr(s, 3),
+		    st_col_cstr(s, 4), st_col_cstr(s, 5), st_col_cstr(s, 6), prev, hash);
+		if (st_prepare(st, "UPDATE events SET prev_hash = ?, hash = ?"
 		    " WHERE id = ?", &u, error_r) < 0) {
 			sqlite3_finalize(s);
 			return -1;
 		}
-		bind_text(u, 1, prev);
-		bind_text(u, 2, hash);
+		st_bind_text(u, 1, prev);
+		st_bind_text(u, 2, hash);
 		sqlite3_bind_int64(u, 3, id);
-		if (step_done(st, u, "chain events", error_r) < 0) {
+		if (st_step_done(st, u, "chain events", error_r) < 0) {
 			sqlite3_finalize(s);
 			return -1;
 		}
@@ -270,7 +278,7 @@ chain_existing(struct store *st, char **error_r)
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_err(st, "chain events", error_r);
+		return st_err(st, "chain events", error_r);
 	return set_head(st, prev, error_r);
 }
 
@@ -280,22 +288,24 @@ migrate(struct store *st, char **error_r)
 {
 	int version;
 
-	if (exec(st, "BEGIN IMMEDIATE", error_r) < 0)
+	if (st_exec(st, "BEGIN IMMEDIATE", error_r) < 0)
 		return -1;
 	if (schema_version(st, &version, error_r) < 0)
 		goto fail;
 	if (version > STORE_SCHEMA_VERSION) {
-		(void)exec(st, "ROLLBACK", error_r);
+		(void)st_exec(st, "ROLLBACK", error_r);
 		free(*error_r);
-		return store_err(st, "schema newer than this program",
+		return st_err(st, "schema newer than this program",
 		    error_r);
 	}
-	if (version < 1 && exec(st, schema_v1, error_r) < 0)
+	if (version < 1 && st_exec(st, schema_v1, error_r) < 0)
 		goto fail;
-	if (version < 2 && (exec(st, schema_v2, error_r) < 0 ||
+	if (version < 2 && (st_exec(st, schema_v2, error_r) < 0 ||
 	    chain_existing(st, error_r) < 0))
 		goto fail;
-	return exec(st, "COMMIT", error_r);
+	if (version < 3 && st_exec(st, schema_v3, error_r) < 0)
+		goto fail;
+	return st_exec(st, "COMMIT", error_r);
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
@@ -330,7 +340,7 @@ store_open(const char *path, int mode, unsigned long busy_timeout_s,
 	}
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
-		store_err(st, "cannot open", error_r);
+		st_err(st, "cannot open", error_r);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -346,16 +356,16 @@ store_open(const char *path, int mode, unsigned long busy_timeout_s,
 		 */
 		(void)sqlite3_file_control(st->db, NULL,
 		    SQLITE_FCNTL_PERSIST_WAL, &persist);
-		if (exec(st, "PRAGMA journal_mode=WAL", error_r) < 0 ||
-		    exec(st, "PRAGMA synchronous=FULL", error_r) < 0 ||
-		    exec(st, "PRAGMA foreign_keys=ON", error_r) < 0 ||
+		if (st_exec(st, "PRAGMA journal_mode=WAL", error_r) < 0 ||
+		    st_exec(st, "PRAGMA synchronous=FULL", error_r) < 0 ||
+		    st_exec(st, "PRAGMA foreign_keys=ON", error_r) < 0 ||
 		    migrate(st, error_r) < 0)
 			goto fail;
 	} else {
 		if (schema_version(st, &version, error_r) < 0)
 			goto fail;
 		if (version != STORE_SCHEMA_VERSION) {
-			store_err(st, version == 0 ? "not a psirt queue (no "
+			st_err(st, version == 0 ? "not a psirt queue (no "
 			    "schema)" : version < STORE_SCHEMA_VERSION ?
 			    "schema older than this program (the next "
 			    "psirt-filter delivery or psirt write command "
@@ -386,33 +396,33 @@ store_close(struct store **stp)
 	*stp = NULL;
 }
 
-/* bind_text - bind a string or NULL */
-static int
-bind_text(sqlite3_stmt *s, int i, const char *v)
+/* st_bind_text - bind a string or NULL */
+int
+st_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	return v != NULL ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) :
 	    sqlite3_bind_null(s, i);
 }
 
-/* step_done - step a statement expected to finish, then finalize it */
-static int
-step_done(struct store *st, sqlite3_stmt *s, const char *what,
+/* st_step_done - step a statement expected to finish, then finalize it */
+int
+st_step_done(struct store *st, sqlite3_stmt *s, const char *what,
     char **error_r)
 {
 	int rc = sqlite3_step(s);
 
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_err(st, what, error_r);
+		return st_err(st, what, error_r);
 	return 0;
 }
 
-/* prepare - compile SQL or fail with error_r */
-static int
-prepare(struct store *st, const char *sql, sqlite3_stmt **s, char **error_r)
+/* st_prepare - compile SQL or fail with error_r */
+int
+st_prepare(struct store *st, const char *sql, sqlite3_stmt **s, char **error_r)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
-		return store_err(st, "prepare", error_r);
+		return st_err(st, "prepare", error_r);
 	return 0;
 }
 
@@ -425,10 +435,10 @@ find_inbound(struct store *st, const char *sha, char case_id[STORE_CASE_ID_MAX],
 	int rc;
 
 	*found_r = 0;
-	if (prepare(st, "SELECT case_id FROM messages WHERE raw_sha256 = ?"
+	if (st_prepare(st, "SELECT case_id FROM messages WHERE raw_sha256 = ?"
 	    " AND direction = 'in'", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, sha);
+	st_bind_text(s, 1, sha);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		(void)snprintf(case_id, STORE_CASE_ID_MAX, "%s",
@@ -437,7 +447,7 @@ find_inbound(struct store *st, const char *sha, char case_id[STORE_CASE_ID_MAX],
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_err(st, "look up raw digest", error_r);
+		return st_err(st, "look up raw digest", error_r);
 	return 0;
 }
 
@@ -453,41 +463,44 @@ new_case(struct store *st, const struct store_inbound *in, const char *now,
 	int year, n;
 
 	if (gmtime_r(&in->received, &tm) == NULL)
-		return store_err(st, "bad time", error_r);
+		return st_err(st, "bad time", error_r);
 	year = tm.tm_year + 1900;
-	if (prepare(st, "SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE"
+	if (st_prepare(st, "SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE"
 	    " prefix = ? AND year = ?", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, in->case_prefix);
+	st_bind_text(s, 1, in->case_prefix);
 	sqlite3_bind_int(s, 2, year);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		seq = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	if (seq <= 0)
-		return store_err(st, "allocate case number", error_r);
+		return st_err(st, "allocate case number", error_r);
 	n = snprintf(case_id, STORE_CASE_ID_MAX, "%s-%04d-%04lld",
 	    in->case_prefix, year, seq);
 	if (n < 0 || n >= STORE_CASE_ID_MAX)
-		return store_err(st, "case id too long", error_r);
-	if (prepare(st, "INSERT INTO cases (id, prefix, year, seq, created,"
-	    " updated, status, reporter, subject) VALUES (?,?,?,?,?,?,"
-	    "'new',?,?)", &s, error_r) < 0)
+		return st_err(st, "case id too long", error_r);
+	if (st_prepare(st, "INSERT INTO cases (id, prefix, year, seq, created,"
+	    " updated, status, reporter, subject, reporter_fpr) VALUES"
+	    " (?,?,?,?,?,?,'new',?,?,?)", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
-	bind_text(s, 2, in->case_prefix);
+	st_bind_text(s, 1, case_id);
+	st_bind_text(s, 2, in->case_prefix);
 	sqlite3_bind_int(s, 3, year);
 	sqlite3_bind_int64(s, 4, seq);
-	bind_text(s, 5, now);
-	bind_text(s, 6, now);
-	bind_text(s, 7, in->envelope_sender);
-	bind_text(s, 8, r->subject);
-	return step_done(st, s, "insert case", error_r);
+	st_bind_text(s, 5, now);
+	st_bind_text(s, 6, now);
+	st_bind_text(s, 7, in->envelope_sender);
+	st_bind_text(s, 8, r->subject);
+	/* Only a good signature says whose key this is (DESIGN.md). */
+	st_bind_text(s, 9, r->signature == SIG_GOOD ? r->signer_fpr : NULL);
+	return st_step_done(st, s, "insert case", error_r);
 }
 
 /* insert_message - the message row and its attachments */
 static int
 insert_message(struct store *st, const struct store_inbound *in,
-    const char *case_id, const char *now, char **error_r)
+    const char *case_id, const char *now, unsigned int flags_add,
+    long long *msg_r, char **error_r)
 {
 	const struct report *r = in->report;
 	char flags[512];
@@ -495,66 +508,67 @@ insert_message(struct store *st, const struct store_inbound *in,
 	long long msg;
 	size_t i;
 
-	if (flags_format(r->flags, flags, sizeof(flags)) < 0)
-		return store_err(st, "format flags", error_r);
-	if (prepare(st, "INSERT INTO messages (case_id, direction, received,"
+	if (flags_format(r->flags | flags_add, flags, sizeof(flags)) < 0)
+		return st_err(st, "format flags", error_r);
+	if (st_prepare(st, "INSERT INTO messages (case_id, direction, received,"
 	    " message_id, raw_sha256, raw_path, size, envelope_sender,"
 	    " from_hdr, from_addr, date_hdr, subject, inner_from,"
 	    " inner_subject, encryption, signature, signer_fpr, processing,"
 	    " quarantine_reason, flags, body) VALUES (?,'in',?,?,?,?,?,?,?,?,"
 	    "?,?,?,?,?,?,?,?,?,?,?)", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
-	bind_text(s, 2, now);
-	bind_text(s, 3, r->message_id);
-	bind_text(s, 4, in->raw_sha256);
-	bind_text(s, 5, in->raw_path);
+	st_bind_text(s, 1, case_id);
+	st_bind_text(s, 2, now);
+	st_bind_text(s, 3, r->message_id);
+	st_bind_text(s, 4, in->raw_sha256);
+	st_bind_text(s, 5, in->raw_path);
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)in->size);
-	bind_text(s, 7, in->envelope_sender);
-	bind_text(s, 8, r->from);
-	bind_text(s, 9, r->from_addr);
-	bind_text(s, 10, r->date);
-	bind_text(s, 11, r->subject);
-	bind_text(s, 12, r->inner_from);
-	bind_text(s, 13, r->inner_subject);
-	bind_text(s, 14, enc_status_to_str(r->encryption));
-	bind_text(s, 15, sig_status_to_str(r->signature));
-	bind_text(s, 16, r->signer_fpr);
-	bind_text(s, 17, processing_to_str(r->processing));
-	bind_text(s, 18, r->quarantine_reason);
-	bind_text(s, 19, flags);
+	st_bind_text(s, 7, in->envelope_sender);
+	st_bind_text(s, 8, r->from);
+	st_bind_text(s, 9, r->from_addr);
+	st_bind_text(s, 10, r->date);
+	st_bind_text(s, 11, r->subject);
+	st_bind_text(s, 12, r->inner_from);
+	st_bind_text(s, 13, r->inner_subject);
+	st_bind_text(s, 14, enc_status_to_str(r->encryption));
+	st_bind_text(s, 15, sig_status_to_str(r->signature));
+	st_bind_text(s, 16, r->signer_fpr);
+	st_bind_text(s, 17, processing_to_str(r->processing));
+	st_bind_text(s, 18, r->quarantine_reason);
+	st_bind_text(s, 19, flags);
 	if (r->body != NULL)
 		sqlite3_bind_text(s, 20, r->body, (int)r->body_len,
 		    SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 20);
-	if (step_done(st, s, "insert message", error_r) < 0)
+	if (st_step_done(st, s, "insert message", error_r) < 0)
 		return -1;
 	msg = sqlite3_last_insert_rowid(st->db);
+	*msg_r = msg;
 	for (i = 0; i < r->natt; i++) {
 		const struct attachment *a = &r->att[i];
 
-		if (prepare(st, "INSERT INTO attachments (message, idx, name,"
+		if (st_prepare(st, "INSERT INTO attachments (message, idx, name,"
 		    " declared_type, sniffed_type, size, sha256, content)"
 		    " VALUES (?,?,?,?,?,?,?,?)", &s, error_r) < 0)
 			return -1;
 		sqlite3_bind_int64(s, 1, msg);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)i + 1);
-		bind_text(s, 3, a->name);
-		bind_text(s, 4, a->declared_type);
-		bind_text(s, 5, a->sniffed_type);
+		st_bind_text(s, 3, a->name);
+		st_bind_text(s, 4, a->declared_type);
+		st_bind_text(s, 5, a->sniffed_type);
 		sqlite3_bind_int64(s, 6, (sqlite3_int64)a->size);
-		bind_text(s, 7, a->sha256);
+		st_bind_text(s, 7, a->sha256);
 		sqlite3_bind_blob64(s, 8, a->data, a->size, SQLITE_STATIC);
-		if (step_done(st, s, "insert attachment", error_r) < 0)
+		if (st_step_done(st, s, "insert attachment", error_r) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* add_event - append a hash-chained audit event (inside a transaction) */
-static int
-add_event(struct store *st, const char *case_id, const char *now,
+/* st_add_event - append a hash-chained audit event (inside a transaction) */
+int
+st_add_event(struct store *st, const char *case_id, const char *now,
     const char *actor, const char *action, const char *old, const char *new,
     char **error_r)
 {
@@ -564,12 +578,12 @@ add_event(struct store *st, const char *case_id, const char *now,
 	int rc, n;
 
 	memcpy(prev, GENESIS_HASH, sizeof(prev));
-	if (prepare(st, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
+	if (st_prepare(st, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
 	    &s, error_r) < 0)
 		return -1;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		const char *h = col_cstr(s, 1);
+		const char *h = st_col_cstr(s, 1);
 
 		id = sqlite3_column_int64(s, 0) + 1;
 		/*
@@ -582,24 +596,44 @@ add_event(struct store *st, const char *case_id, const char *now,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_err(st, "read last event", error_r);
+		return st_err(st, "read last event", error_r);
 	event_hash(id, case_id, now, actor, action, old, new, prev, hash);
-	if (prepare(st, "INSERT INTO events (id, case_id, time, actor, action,"
+	if (st_prepare(st, "INSERT INTO events (id, case_id, time, actor, action,"
 	    " old, new, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)", &s,
 	    error_r) < 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, case_id);
-	bind_text(s, 3, now);
-	bind_text(s, 4, actor);
-	bind_text(s, 5, action);
-	bind_text(s, 6, old);
-	bind_text(s, 7, new);
-	bind_text(s, 8, prev);
-	bind_text(s, 9, hash);
-	if (step_done(st, s, "insert event", error_r) < 0)
+	st_bind_text(s, 2, case_id);
+	st_bind_text(s, 3, now);
+	st_bind_text(s, 4, actor);
+	st_bind_text(s, 5, action);
+	st_bind_text(s, 6, old);
+	st_bind_text(s, 7, new);
+	st_bind_text(s, 8, prev);
+	st_bind_text(s, 9, hash);
+	if (st_step_done(st, s, "insert event", error_r) < 0)
 		return -1;
 	return set_head(st, hash, error_r);
+}
+
+/* join_case - a follow-up: the case exists and its updated time moves */
+static int
+join_case(struct store *st, const char *case_id, const char *now,
+    char out[STORE_CASE_ID_MAX], char **error_r)
+{
+	sqlite3_stmt *s;
+
+	if (st_prepare(st, "UPDATE cases SET updated = ? WHERE id = ?", &s,
+	    error_r) < 0)
+		return -1;
+	st_bind_text(s, 1, now);
+	st_bind_text(s, 2, case_id);
+	if (st_step_done(st, s, "update case", error_r) < 0)
+		return -1;
+	if (sqlite3_changes(st->db) != 1)
+		return st_err(st, "follow-up of a missing case", error_r);
+	(void)snprintf(out, STORE_CASE_ID_MAX, "%s", case_id);
+	return 0;
 }
 
 /* store_inbound_commit - store one inbound message in one transaction */
@@ -607,13 +641,17 @@ int
 store_inbound_commit(struct store *st, const struct store_inbound *in,
     char case_id[STORE_CASE_ID_MAX], int *duplicate_r, char **error_r)
 {
+	unsigned int flags = in->flags;
+	long long msg;
 	char now[32];
 	int found;
 
 	PSIRT_ASSERT(st->mode == STORE_RW);
 	*duplicate_r = 0;
-	iso_time(in->received, now);
-	if (exec(st, "BEGIN IMMEDIATE", error_r) < 0)
+	if (in->ack_id_r != NULL)
+		*in->ack_id_r = 0;
+	st_iso_time(in->received, now);
+	if (st_exec(st, "BEGIN IMMEDIATE", error_r) < 0)
 		return -1;
 	if (find_inbound(st, in->raw_sha256, case_id, &found, error_r) < 0)
 		goto fail;
@@ -622,14 +660,21 @@ store_inbound_commit(struct store *st, const struct store_inbound *in,
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return 0;
 	}
-	if (new_case(st, in, now, case_id, error_r) < 0 ||
-	    add_event(st, case_id, now, STORE_ACTOR_FILTER, "case-created",
-	    NULL, "new", error_r) < 0 ||
-	    insert_message(st, in, case_id, now, error_r) < 0 ||
-	    add_event(st, case_id, now, STORE_ACTOR_FILTER, "message-stored",
-	    NULL, processing_to_str(in->report->processing), error_r) < 0)
+	if (in->join_case != NULL) {
+		if (join_case(st, in->join_case, now, case_id, error_r) < 0)
+			goto fail;
+	} else if (new_case(st, in, now, case_id, error_r) < 0 ||
+	    st_add_event(st, case_id, now, STORE_ACTOR_FILTER, "case-created",
+	    NULL, "new", error_r) < 0)
 		goto fail;
-	if (exec(st, "COMMIT", error_r) < 0)
+	if (store_keys_offer(st, in, case_id, now, &flags, error_r) < 0 ||
+	    insert_message(st, in, case_id, now, flags, &msg, error_r) < 0 ||
+	    st_add_event(st, case_id, now, STORE_ACTOR_FILTER,
+	    in->join_case != NULL ? "followup-stored" : "message-stored",
+	    NULL, processing_to_str(in->report->processing), error_r) < 0 ||
+	    store_ack_request(st, in, case_id, msg, now, error_r) < 0)
+		goto fail;
+	if (st_exec(st, "COMMIT", error_r) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -637,9 +682,9 @@ fail:
 	return -1;
 }
 
-/* col_str - a copy of a text column, or NULL */
-static char *
-col_str(sqlite3_stmt *s, int i)
+/* st_col_str - a copy of a text column, or NULL */
+char *
+st_col_str(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 
@@ -664,28 +709,28 @@ col_str(sqlite3_stmt *s, int i)
 static void
 case_row(sqlite3_stmt *s, struct store_case_row *c)
 {
-	c->id = col_str(s, 0);
-	c->status = col_str(s, 1);
-	c->created = col_str(s, 2);
-	c->updated = col_str(s, 3);
-	c->reporter = col_str(s, 4);
-	c->subject = col_str(s, 5);
-	c->encryption = col_str(s, 6);
-	c->signature = col_str(s, 7);
+	c->id = st_col_str(s, 0);
+	c->status = st_col_str(s, 1);
+	c->created = st_col_str(s, 2);
+	c->updated = st_col_str(s, 3);
+	c->reporter = st_col_str(s, 4);
+	c->subject = st_col_str(s, 5);
+	c->encryption = st_col_str(s, 6);
+	c->signature = st_col_str(s, 7);
 	c->messages = sqlite3_column_int64(s, 8);
-	c->severity = col_str(s, 9);
-	c->cvss_vector = col_str(s, 10);
+	c->severity = st_col_str(s, 9);
+	c->cvss_vector = st_col_str(s, 10);
 	c->has_cvss_score = sqlite3_column_type(s, 11) != SQLITE_NULL;
 	c->cvss_score = sqlite3_column_double(s, 11);
-	c->assignee = col_str(s, 12);
-	c->cve = col_str(s, 13);
-	c->reporter_fpr = col_str(s, 14);
-	c->acknowledged = col_str(s, 15);
-	c->embargo = col_str(s, 16);
-	c->credit = col_str(s, 17);
+	c->assignee = st_col_str(s, 12);
+	c->cve = st_col_str(s, 13);
+	c->reporter_fpr = st_col_str(s, 14);
+	c->acknowledged = st_col_str(s, 15);
+	c->embargo = st_col_str(s, 16);
+	c->credit = st_col_str(s, 17);
 	c->credit_anonymous = sqlite3_column_int(s, 18) != 0;
-	c->duplicate_of = col_str(s, 19);
-	c->triaged = col_str(s, 20);
+	c->duplicate_of = st_col_str(s, 19);
+	c->triaged = st_col_str(s, 20);
 }
 
 /* store_case_query - cases matching f, oldest first */
@@ -700,7 +745,7 @@ store_case_query(struct store *st, const struct store_case_filter *f,
 
 	*rows_r = NULL;
 	*n_r = 0;
-	if (prepare(st, "SELECT " CASE_COLUMNS " WHERE"
+	if (st_prepare(st, "SELECT " CASE_COLUMNS " WHERE"
 	    " (?1 IS NULL OR c.status = ?1) AND"
 	    " (?2 IS NULL OR c.assignee = ?2) AND"
 	    " (?3 IS NULL OR c.severity = ?3 OR"
@@ -708,10 +753,10 @@ store_case_query(struct store *st, const struct store_case_filter *f,
 	    " (?4 IS NULL OR c.created >= ?4)"
 	    " ORDER BY c.created, c.year, c.seq", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, f->status);
-	bind_text(s, 2, f->assignee);
-	bind_text(s, 3, f->severity);
-	bind_text(s, 4, f->since);
+	st_bind_text(s, 1, f->status);
+	st_bind_text(s, 2, f->assignee);
+	st_bind_text(s, 3, f->severity);
+	st_bind_text(s, 4, f->since);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == alloc) {
 			alloc = alloc ? 2 * alloc : 16;
@@ -723,7 +768,7 @@ store_case_query(struct store *st, const struct store_case_filter *f,
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		store_case_rows_free(&rows, n);
-		return store_err(st, "list cases", error_r);
+		return st_err(st, "list cases", error_r);
 	}
 	*rows_r = rows;
 	*n_r = n;
@@ -751,7 +796,7 @@ load_attachments(struct store *st, long long msg,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (prepare(st, "SELECT name, declared_type, sniffed_type, size,"
+	if (st_prepare(st, "SELECT name, declared_type, sniffed_type, size,"
 	    " sha256 FROM attachments WHERE message = ? ORDER BY idx", &s,
 	    error_r) < 0)
 		return -1;
@@ -764,15 +809,15 @@ load_attachments(struct store *st, long long msg,
 			m->att = xreallocarray(m->att, alloc, sizeof(*m->att));
 		}
 		a = &m->att[m->natt++];
-		a->name = col_str(s, 0);
-		a->type = col_str(s, 1);
-		a->sniffed_type = col_str(s, 2);
+		a->name = st_col_str(s, 0);
+		a->type = st_col_str(s, 1);
+		a->sniffed_type = st_col_str(s, 2);
 		a->size = sqlite3_column_int64(s, 3);
-		a->sha256 = col_str(s, 4);
+		a->sha256 = st_col_str(s, 4);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_err(st, "load attachments", error_r);
+		return st_err(st, "load attachments", error_r);
 	return 0;
 }
 
@@ -790,10 +835,10 @@ store_case_get(struct store *st, const char *case_id,
 	*row_r = NULL;
 	*msgs_r = NULL;
 	*nmsgs_r = 0;
-	if (prepare(st, "SELECT " CASE_COLUMNS " WHERE c.id = ?", &s,
+	if (st_prepare(st, "SELECT " CASE_COLUMNS " WHERE c.id = ?", &s,
 	    error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
+	st_bind_text(s, 1, case_id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*row_r = xcalloc(1, sizeof(**row_r));
@@ -801,17 +846,17 @@ store_case_get(struct store *st, const char *case_id,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_err(st, "read case", error_r);
+		return st_err(st, "read case", error_r);
 	if (*row_r == NULL)
 		return 0;
-	if (prepare(st, "SELECT id, direction, received, message_id,"
+	if (st_prepare(st, "SELECT id, direction, received, message_id,"
 	    " envelope_sender, from_hdr, date_hdr, subject, inner_subject,"
 	    " inner_from, encryption, signature, signer_fpr, processing,"
 	    " quarantine_reason, flags, raw_sha256, raw_path, size, body"
 	    " FROM messages WHERE case_id = ? ORDER BY received, id", &s,
 	    error_r) < 0)
 		goto fail;
-	bind_text(s, 1, case_id);
+	st_bind_text(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_message_row *m;
 
@@ -821,25 +866,25 @@ store_case_get(struct store *st, const char *case_id,
 		}
 		m = &msgs[n++];
 		memset(m, 0, sizeof(*m));
-		m->direction = col_str(s, 1);
-		m->received = col_str(s, 2);
-		m->message_id = col_str(s, 3);
-		m->envelope_sender = col_str(s, 4);
-		m->from = col_str(s, 5);
-		m->date = col_str(s, 6);
-		m->subject = col_str(s, 7);
-		m->inner_subject = col_str(s, 8);
-		m->inner_from = col_str(s, 9);
-		m->encryption = col_str(s, 10);
-		m->signature = col_str(s, 11);
-		m->signer_fpr = col_str(s, 12);
-		m->processing = col_str(s, 13);
-		m->quarantine_reason = col_str(s, 14);
-		m->flags = col_str(s, 15);
-		m->raw_sha256 = col_str(s, 16);
-		m->raw_path = col_str(s, 17);
+		m->direction = st_col_str(s, 1);
+		m->received = st_col_str(s, 2);
+		m->message_id = st_col_str(s, 3);
+		m->envelope_sender = st_col_str(s, 4);
+		m->from = st_col_str(s, 5);
+		m->date = st_col_str(s, 6);
+		m->subject = st_col_str(s, 7);
+		m->inner_subject = st_col_str(s, 8);
+		m->inner_from = st_col_str(s, 9);
+		m->encryption = st_col_str(s, 10);
+		m->signature = st_col_str(s, 11);
+		m->signer_fpr = st_col_str(s, 12);
+		m->processing = st_col_str(s, 13);
+		m->quarantine_reason = st_col_str(s, 14);
+		m->flags = st_col_str(s, 15);
+		m->raw_sha256 = st_col_str(s, 16);
+		m->raw_path = st_col_str(s, 17);
 		m->size = sqlite3_column_int64(s, 18);
-		m->body = col_str(s, 19);
+		m->body = st_col_str(s, 19);
 		if (load_attachments(st, sqlite3_column_int64(s, 0), m,
 		    error_r) < 0) {
 			sqlite3_finalize(s);
@@ -848,7 +893,7 @@ store_case_get(struct store *st, const char *case_id,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
-		store_err(st, "read messages", error_r);
+		st_err(st, "read messages", error_r);
 		goto fail;
 	}
 	*msgs_r = msgs;
@@ -1028,17 +1073,17 @@ read_text(struct store *st, const char *sql, const char *case_id,
 
 	*value_r = NULL;
 	*found_r = 0;
-	if (prepare(st, sql, &s, error_r) < 0)
+	if (st_prepare(st, sql, &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
+	st_bind_text(s, 1, case_id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*found_r = 1;
-		*value_r = col_str(s, 0);
+		*value_r = st_col_str(s, 0);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_err(st, "read case", error_r);
+		return st_err(st, "read case", error_r);
 	return 0;
 }
 
@@ -1047,14 +1092,14 @@ static int
 begin_change(struct store *st, char **error_r)
 {
 	PSIRT_ASSERT(st->mode == STORE_RW);
-	return exec(st, "BEGIN IMMEDIATE", error_r);
+	return st_exec(st, "BEGIN IMMEDIATE", error_r);
 }
 
 /* finish_change - COMMIT, or roll back on failure; STORE_OK or -1 */
 static int
 finish_change(struct store *st, int rc, char **error_r)
 {
-	if (rc < 0 || exec(st, "COMMIT", error_r) < 0) {
+	if (rc < 0 || st_exec(st, "COMMIT", error_r) < 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -1068,12 +1113,12 @@ update3(struct store *st, const char *sql, const char *value,
 {
 	sqlite3_stmt *s;
 
-	if (prepare(st, sql, &s, error_r) < 0)
+	if (st_prepare(st, sql, &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, value);
-	bind_text(s, 2, now);
-	bind_text(s, 3, case_id);
-	return step_done(st, s, "update case", error_r);
+	st_bind_text(s, 1, value);
+	st_bind_text(s, 2, now);
+	st_bind_text(s, 3, case_id);
+	return st_step_done(st, s, "update case", error_r);
 }
 
 /* store_case_set_status - move a case along the workflow */
@@ -1135,19 +1180,19 @@ store_case_set_status(struct store *st, const char *case_id,
 		    "%s)", cur, status, cur, store_status_next(cur));
 		goto out;
 	}
-	iso_time(when, now);
-	if (prepare(st, "UPDATE cases SET status = ?, updated = ?,"
+	st_iso_time(when, now);
+	if (st_prepare(st, "UPDATE cases SET status = ?, updated = ?,"
 	    " duplicate_of = COALESCE(?, duplicate_of) WHERE id = ?", &s,
 	    error_r) < 0)
 		goto fail;
-	bind_text(s, 1, status);
-	bind_text(s, 2, now);
-	bind_text(s, 3, duplicate_of);
-	bind_text(s, 4, case_id);
-	if (step_done(st, s, "update status", error_r) < 0 ||
-	    add_event(st, case_id, now, actor, "status", cur, status,
+	st_bind_text(s, 1, status);
+	st_bind_text(s, 2, now);
+	st_bind_text(s, 3, duplicate_of);
+	st_bind_text(s, 4, case_id);
+	if (st_step_done(st, s, "update status", error_r) < 0 ||
+	    st_add_event(st, case_id, now, actor, "status", cur, status,
 	    error_r) < 0 ||
-	    (duplicate_of != NULL && add_event(st, case_id, now, actor,
+	    (duplicate_of != NULL && st_add_event(st, case_id, now, actor,
 	    "duplicate-of", dup, duplicate_of, error_r) < 0))
 		goto fail;
 	rc = finish_change(st, 0, error_r);
@@ -1184,10 +1229,10 @@ store_case_set_field(struct store *st, const char *case_id,
 		free(old);
 		return found ? STORE_UNCHANGED : STORE_NOT_FOUND;
 	}
-	iso_time(when, now);
+	st_iso_time(when, now);
 	rc = update3(st, fields[field].set, value, now, case_id, error_r);
 	if (rc == 0)
-		rc = add_event(st, case_id, now, actor, fields[field].action,
+		rc = st_add_event(st, case_id, now, actor, fields[field].action,
 		    old, value, error_r);
 	free(old);
 	return finish_change(st, rc, error_r);
@@ -1224,18 +1269,18 @@ store_case_set_credit(struct store *st, const char *case_id,
 		return found ? STORE_UNCHANGED : STORE_NOT_FOUND;
 	}
 	was = was_anon ? "(anonymous)" : old;
-	iso_time(when, now);
-	rc = prepare(st, "UPDATE cases SET credit = ?, credit_anonymous = ?,"
+	st_iso_time(when, now);
+	rc = st_prepare(st, "UPDATE cases SET credit = ?, credit_anonymous = ?,"
 	    " updated = ? WHERE id = ?", &s, error_r);
 	if (rc == 0) {
-		bind_text(s, 1, name);
+		st_bind_text(s, 1, name);
 		sqlite3_bind_int(s, 2, anonymous ? 1 : 0);
-		bind_text(s, 3, now);
-		bind_text(s, 4, case_id);
-		rc = step_done(st, s, "update credit", error_r);
+		st_bind_text(s, 3, now);
+		st_bind_text(s, 4, case_id);
+		rc = st_step_done(st, s, "update credit", error_r);
 	}
 	if (rc == 0)
-		rc = add_event(st, case_id, now, actor, anonymous ?
+		rc = st_add_event(st, case_id, now, actor, anonymous ?
 		    "credit-anonymous" : "credit", was, anonymous ? "yes" :
 		    name, error_r);
 	free(old);
@@ -1267,21 +1312,21 @@ read_cvss(struct store *st, const char *case_id, char **text_r,
 
 	*text_r = NULL;
 	*found_r = 0;
-	if (prepare(st, "SELECT cvss_vector, cvss_score, severity FROM cases"
+	if (st_prepare(st, "SELECT cvss_vector, cvss_score, severity FROM cases"
 	    " WHERE id = ?", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
+	st_bind_text(s, 1, case_id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		double score = sqlite3_column_double(s, 1);
 
 		*found_r = 1;
-		*text_r = cvss_text(col_cstr(s, 0), (int)(score * 10 + 0.5),
-		    col_cstr(s, 2));
+		*text_r = cvss_text(st_col_cstr(s, 0), (int)(score * 10 + 0.5),
+		    st_col_cstr(s, 2));
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_err(st, "read case", error_r);
+		return st_err(st, "read case", error_r);
 	return 0;
 }
 
@@ -1310,19 +1355,19 @@ store_case_set_cvss(struct store *st, const char *case_id,
 		free(new);
 		return found ? STORE_UNCHANGED : STORE_NOT_FOUND;
 	}
-	iso_time(when, now);
-	rc = prepare(st, "UPDATE cases SET cvss_vector = ?, cvss_score = ?,"
+	st_iso_time(when, now);
+	rc = st_prepare(st, "UPDATE cases SET cvss_vector = ?, cvss_score = ?,"
 	    " severity = ?, updated = ? WHERE id = ?", &s, error_r);
 	if (rc == 0) {
-		bind_text(s, 1, vector);
+		st_bind_text(s, 1, vector);
 		sqlite3_bind_double(s, 2, score10 / 10.0);
-		bind_text(s, 3, severity);
-		bind_text(s, 4, now);
-		bind_text(s, 5, case_id);
-		rc = step_done(st, s, "update cvss", error_r);
+		st_bind_text(s, 3, severity);
+		st_bind_text(s, 4, now);
+		st_bind_text(s, 5, case_id);
+		rc = st_step_done(st, s, "update cvss", error_r);
 	}
 	if (rc == 0)
-		rc = add_event(st, case_id, now, actor, "cvss", old, new,
+		rc = st_add_event(st, case_id, now, actor, "cvss", old, new,
 		    error_r);
 	free(old);
 	free(new);
@@ -1351,16 +1396,16 @@ store_case_add_note(struct store *st, const char *case_id,
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return STORE_NOT_FOUND;
 	}
-	iso_time(when, now);
-	rc = prepare(st, "UPDATE cases SET updated = ? WHERE id = ?", &s,
+	st_iso_time(when, now);
+	rc = st_prepare(st, "UPDATE cases SET updated = ? WHERE id = ?", &s,
 	    error_r);
 	if (rc == 0) {
-		bind_text(s, 1, now);
-		bind_text(s, 2, case_id);
-		rc = step_done(st, s, "update case", error_r);
+		st_bind_text(s, 1, now);
+		st_bind_text(s, 2, case_id);
+		rc = st_step_done(st, s, "update case", error_r);
 	}
 	if (rc == 0)
-		rc = add_event(st, case_id, now, actor, "note", NULL, text,
+		rc = st_add_event(st, case_id, now, actor, "note", NULL, text,
 		    error_r);
 	return finish_change(st, rc, error_r);
 }
@@ -1372,14 +1417,14 @@ static void
 event_row(sqlite3_stmt *s, struct store_event_row *e)
 {
 	e->id = sqlite3_column_int64(s, 0);
-	e->case_id = col_str(s, 1);
-	e->time = col_str(s, 2);
-	e->actor = col_str(s, 3);
-	e->action = col_str(s, 4);
-	e->old = col_str(s, 5);
-	e->new = col_str(s, 6);
-	e->prev_hash = col_str(s, 7);
-	e->hash = col_str(s, 8);
+	e->case_id = st_col_str(s, 1);
+	e->time = st_col_str(s, 2);
+	e->actor = st_col_str(s, 3);
+	e->action = st_col_str(s, 4);
+	e->old = st_col_str(s, 5);
+	e->new = st_col_str(s, 6);
+	e->prev_hash = st_col_str(s, 7);
+	e->hash = st_col_str(s, 8);
 }
 
 #define EVENT_COLUMNS \
@@ -1397,10 +1442,10 @@ store_event_list(struct store *st, const char *case_id,
 
 	*rows_r = NULL;
 	*n_r = 0;
-	if (prepare(st, "SELECT " EVENT_COLUMNS " FROM events WHERE"
+	if (st_prepare(st, "SELECT " EVENT_COLUMNS " FROM events WHERE"
 	    " ?1 IS NULL OR case_id = ?1 ORDER BY id", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
+	st_bind_text(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == alloc) {
 			alloc = alloc ? 2 * alloc : 16;
@@ -1411,7 +1456,7 @@ store_event_list(struct store *st, const char *case_id,
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		store_event_rows_free(&rows, n);
-		return store_err(st, "list events", error_r);
+		return st_err(st, "list events", error_r);
 	}
 	*rows_r = rows;
 	*n_r = n;
@@ -1475,13 +1520,13 @@ store_verify_log(struct store *st, struct store_verify *v, char **error_r)
 	memset(v, 0, sizeof(*v));
 	v->ok = 1;
 	memcpy(prev, GENESIS_HASH, sizeof(prev));
-	if (prepare(st, "SELECT " EVENT_COLUMNS " FROM events ORDER BY id", &s,
+	if (st_prepare(st, "SELECT " EVENT_COLUMNS " FROM events ORDER BY id", &s,
 	    error_r) < 0)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(s, 0);
-		const char *case_id = col_cstr(s, 1), *ph = col_cstr(s, 7);
-		const char *h = col_cstr(s, 8);
+		const char *case_id = st_col_cstr(s, 1), *ph = st_col_cstr(s, 7);
+		const char *h = st_col_cstr(s, 8);
 
 		v->events++;
 		if (ph == NULL || strcmp(ph, prev) != 0) {
@@ -1490,8 +1535,8 @@ store_verify_log(struct store *st, struct store_verify *v, char **error_r)
 			    "inserted or reordered before it)", id);
 			break;
 		}
-		event_hash(id, case_id, col_cstr(s, 2), col_cstr(s, 3),
-		    col_cstr(s, 4), col_cstr(s, 5), col_cstr(s, 6), ph, hash);
+		event_hash(id, case_id, st_col_cstr(s, 2), st_col_cstr(s, 3),
+		    st_col_cstr(s, 4), st_col_cstr(s, 5), st_col_cstr(s, 6), ph, hash);
 		if (h == NULL || strcmp(h, hash) != 0) {
 			broken(v, id, case_id, "event %lld does not match its "
 			    "hash (its content was changed)", id);
@@ -1501,7 +1546,7 @@ store_verify_log(struct store *st, struct store_verify *v, char **error_r)
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_err(st, "read events", error_r);
+		return st_err(st, "read events", error_r);
 	memcpy(v->head, prev, sizeof(v->head));
 	if (!v->ok)
 		return 0;
@@ -1549,12 +1594,12 @@ replay_case(struct store *st, const char *case_id, struct replay *r,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (prepare(st, "SELECT action, new FROM events WHERE case_id = ?"
+	if (st_prepare(st, "SELECT action, new FROM events WHERE case_id = ?"
 	    " ORDER BY id", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
+	st_bind_text(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *a = col_cstr(s, 0), *nv = col_cstr(s, 1);
+		const char *a = st_col_cstr(s, 0), *nv = st_col_cstr(s, 1);
 
 		if (a == NULL)
 			continue;
@@ -1585,7 +1630,7 @@ replay_case(struct store *st, const char *case_id, struct replay *r,
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		replay_free(r);
-		return store_err(st, "read events", error_r);
+		return st_err(st, "read events", error_r);
 	}
 	return 0;
 }
@@ -1613,17 +1658,17 @@ store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
 
 	memset(v, 0, sizeof(*v));
 	v->ok = 1;
-	if (prepare(st, "SELECT c.id, c.status, c.assignee, c.cve, c.embargo,"
+	if (st_prepare(st, "SELECT c.id, c.status, c.assignee, c.cve, c.embargo,"
 	    " c.credit, c.credit_anonymous, c.duplicate_of, c.cvss_vector,"
 	    " c.cvss_score, c.severity, (SELECT COUNT(*) FROM messages m"
 	    " WHERE m.case_id = c.id AND m.direction = 'in') FROM cases c"
 	    " ORDER BY c.year, c.seq, c.id", &s, error_r) < 0)
 		return -1;
 	while (v->ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *id = col_cstr(s, 0);
-		char *cvss = cvss_text(col_cstr(s, 8),
+		const char *id = st_col_cstr(s, 0);
+		char *cvss = cvss_text(st_col_cstr(s, 8),
 		    (int)(sqlite3_column_double(s, 9) * 10 + 0.5),
-		    col_cstr(s, 10));
+		    st_col_cstr(s, 10));
 
 		if (replay_case(st, id, &r, error_r) < 0) {
 			free(cvss);
@@ -1634,12 +1679,12 @@ store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
 		if (!r.created)
 			broken(v, 0, id, "%s: the case has no case-created "
 			    "event (it was added outside the log)", id);
-		else if (differs(v, id, "status", col_cstr(s, 1), r.status) ||
-		    differs(v, id, "assignee", col_cstr(s, 2), r.assignee) ||
-		    differs(v, id, "cve", col_cstr(s, 3), r.cve) ||
-		    differs(v, id, "embargo", col_cstr(s, 4), r.embargo) ||
-		    differs(v, id, "credit", col_cstr(s, 5), r.credit) ||
-		    differs(v, id, "duplicate_of", col_cstr(s, 7), r.dup) ||
+		else if (differs(v, id, "status", st_col_cstr(s, 1), r.status) ||
+		    differs(v, id, "assignee", st_col_cstr(s, 2), r.assignee) ||
+		    differs(v, id, "cve", st_col_cstr(s, 3), r.cve) ||
+		    differs(v, id, "embargo", st_col_cstr(s, 4), r.embargo) ||
+		    differs(v, id, "credit", st_col_cstr(s, 5), r.credit) ||
+		    differs(v, id, "duplicate_of", st_col_cstr(s, 7), r.dup) ||
 		    differs(v, id, "cvss", cvss, r.cvss))
 			;
 		else if ((sqlite3_column_int(s, 6) != 0) != r.anonymous)
@@ -1655,21 +1700,21 @@ store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
 	}
 	sqlite3_finalize(s);
 	if (v->ok && rc != SQLITE_DONE)
-		return store_err(st, "read cases", error_r);
+		return st_err(st, "read cases", error_r);
 	if (!v->ok)
 		return 0;
-	if (prepare(st, "SELECT e.id, e.case_id FROM events e WHERE NOT EXISTS"
+	if (st_prepare(st, "SELECT e.id, e.case_id FROM events e WHERE NOT EXISTS"
 	    " (SELECT 1 FROM cases c WHERE c.id = e.case_id) ORDER BY e.id"
 	    " LIMIT 1", &s, error_r) < 0)
 		return -1;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		broken(v, sqlite3_column_int64(s, 0), col_cstr(s, 1),
+		broken(v, sqlite3_column_int64(s, 0), st_col_cstr(s, 1),
 		    "events of %s but no such case (it was deleted)",
-		    col_cstr(s, 1) != NULL ? col_cstr(s, 1) : "(null)");
+		    st_col_cstr(s, 1) != NULL ? st_col_cstr(s, 1) : "(null)");
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_err(st, "read events", error_r);
+		return st_err(st, "read events", error_r);
 	return 0;
 }
 
@@ -1681,7 +1726,7 @@ store_acks_recorded(struct store *st, int *yes_r, char **error_r)
 	int rc;
 
 	*yes_r = 0;
-	if (prepare(st, "SELECT EXISTS (SELECT 1 FROM cases WHERE first_ack"
+	if (st_prepare(st, "SELECT EXISTS (SELECT 1 FROM cases WHERE first_ack"
 	    " IS NOT NULL)", &s, error_r) < 0)
 		return -1;
 	rc = sqlite3_step(s);
@@ -1689,7 +1734,7 @@ store_acks_recorded(struct store *st, int *yes_r, char **error_r)
 		*yes_r = sqlite3_column_int(s, 0) != 0;
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)
-		return store_err(st, "read cases", error_r);
+		return st_err(st, "read cases", error_r);
 	return 0;
 }
 
@@ -1705,29 +1750,29 @@ store_attachment_get(struct store *st, const char *case_id, size_t n,
 	memset(blob, 0, sizeof(*blob));
 	if (n == 0 || n > (size_t)INT32_MAX)
 		return STORE_NOT_FOUND;
-	if (prepare(st, "SELECT a.name, a.declared_type, a.content, a.sha256"
+	if (st_prepare(st, "SELECT a.name, a.declared_type, a.content, a.sha256"
 	    " FROM attachments a JOIN messages m ON a.message = m.id"
 	    " WHERE m.case_id = ? ORDER BY m.received, m.id, a.idx"
 	    " LIMIT 1 OFFSET ?", &s, error_r) < 0)
 		return -1;
-	bind_text(s, 1, case_id);
+	st_bind_text(s, 1, case_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)n - 1);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		blob->name = col_str(s, 0);
-		blob->type = col_str(s, 1);
+		blob->name = st_col_str(s, 0);
+		blob->type = st_col_str(s, 1);
 		data = sqlite3_column_blob(s, 2);
 		bytes = sqlite3_column_bytes(s, 2);
 		blob->size = bytes > 0 ? (size_t)bytes : 0;
 		blob->data = xmalloc(blob->size + 1);
 		if (blob->size > 0)
 			memcpy(blob->data, data, blob->size);
-		blob->sha256 = col_str(s, 3);
+		blob->sha256 = st_col_str(s, 3);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_blob_free(blob);
-		return store_err(st, "read attachment", error_r);
+		return st_err(st, "read attachment", error_r);
 	}
 	return rc == SQLITE_ROW ? STORE_OK : STORE_NOT_FOUND;
 }

@@ -50,6 +50,7 @@
 
 #include "psirt/buf.h"
 #include "psirt/safeio.h"
+#include "psirt/timing.h"
 #include "psirt/worker.h"
 #include "psirt/xalloc.h"
 
@@ -92,6 +93,7 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 	struct buf out;
 	int devnull;
 
+	timing_worker_start();
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/*
 	 * A crash here is an expected outcome the parent handles: no
@@ -123,6 +125,7 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 	r = report_new();
 	if (fn(arg, r) < 0)
 		_exit(WORKER_EXIT_TEMPFAIL);
+	timing_phase(TIMING_RESULT);
 	buf_init(&out, opts->max_result);
 	if (report_encode(r, &out) != BUF_OK) {
 		report_free(&r);
@@ -134,6 +137,7 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 	report_free(&r);
 	if (safeio_write_all(wfd, out.data, out.len) < 0)
 		_exit(1);
+	timing_worker_send();
 	_exit(0);
 }
 
@@ -220,6 +224,7 @@ worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
 		*error_r = xstrdup("cannot create worker pipe");
 		return -1;
 	}
+	timing_worker_fork();
 	pid = fork();
 	if (pid < 0) {
 		(void)close(p[0]);
@@ -236,6 +241,7 @@ worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
 	why = read_result(p[0], opts, &res);
 	(void)close(p[0]);
 	why = reap(pid, why);
+	timing_worker_collect();
 	*r_r = NULL;
 	if (why == NULL && report_decode(res.data, res.len, r_r, &derr) < 0) {
 		why = "worker-crash";

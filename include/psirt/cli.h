@@ -132,6 +132,7 @@ int cli_cmd_cve(struct cli *cli, int argc, char **argv);
 int cli_cmd_embargo(struct cli *cli, int argc, char **argv);
 int cli_cmd_credit(struct cli *cli, int argc, char **argv);
 int cli_cmd_cvss(struct cli *cli, int argc, char **argv);
+int cli_cmd_key(struct cli *cli, int argc, char **argv);
 int cli_cmd_log(struct cli *cli, int argc, char **argv);
 int cli_cmd_verify_log(struct cli *cli, int argc, char **argv);
 int cli_cmd_stats(struct cli *cli, int argc, char **argv);

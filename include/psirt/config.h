@@ -34,6 +34,9 @@
 #define PSIRT_DEFAULT_DB_BUSY_TIMEOUT 30UL
 #define PSIRT_DEFAULT_SLA_ACK (1UL * 86400)
 #define PSIRT_DEFAULT_SLA_TRIAGE (5UL * 86400)
+#define PSIRT_DEFAULT_ACK_PER_SENDER 3UL
+#define PSIRT_DEFAULT_ACK_WINDOW 86400UL
+#define PSIRT_DEFAULT_ACK_GLOBAL_PER_HOUR 200UL
 
 /* The limits the worker enforces, one struct (as Dovecot's settings). */
 struct limits {
@@ -53,6 +56,8 @@ struct config {
 	char *gateway_address;
 	char *sendmail_command;
 	char *template_dir;
+	char *gateway_key;		/* signing key fingerprint; "" for
+					 * the only secret key */
 	struct limits limits;
 	unsigned long worker_memory_limit;
 	unsigned long worker_timeout;	/* seconds */
@@ -60,6 +65,9 @@ struct config {
 	unsigned long db_busy_timeout;	/* seconds */
 	unsigned long sla_ack;		/* seconds, receipt to ack */
 	unsigned long sla_triage;	/* seconds, receipt to triage */
+	unsigned long ack_per_sender;	/* acks per address per window */
+	unsigned long ack_window;	/* seconds */
+	unsigned long ack_global_per_hour;
 };
 
 /* config_init - defaults only */

@@ -22,6 +22,7 @@
 #define PSIRT_MIME_H
 
 #include <stddef.h>
+#include <time.h>
 #include "psirt/config.h"
 #include "psirt/report.h"
 
@@ -60,11 +61,55 @@ int mime_decode_header(const char *value, size_t len, struct buf *out);
 /* mime_to_utf8 - convert content from charset (NULL: us-ascii) to UTF-8 */
 int mime_to_utf8(const unsigned char *p, size_t len, const char *charset,
     struct buf *out, unsigned int *flags);
+/* The header our acknowledgements carry: mail with it gets no ack. */
+#define MIME_LOOP_HEADER "X-PSIRT-Loop"
+/*
+ * mime_reply_headers - what the parent needs to correlate and answer,
+ * from the outer header block only: the ids of In-Reply-To and
+ * References (r->references), why no acknowledgement may be sent
+ * (r->ack_block: "auto-submitted" unless Auto-Submitted is "no",
+ * "precedence" for bulk, junk or list, "mailing-list" for List-Id or
+ * List-Unsubscribe, "loop" for MIME_LOOP_HEADER), and the key of an
+ * Autocrypt header whose addr is the From address, added as the
+ * attachment "autocrypt-key.pgp" of type application/pgp-keys.
+ */
+void mime_reply_headers(const unsigned char *msg, size_t len,
+    struct report *r);
 /*
  * mime_extract - fill r from a whole message: headers, body, attachments.
  * Returns the name of a limit hit (r is then quarantined) or NULL.
  */
 const char *mime_extract(const unsigned char *msg, size_t len,
     const struct limits *lim, struct report *r);
+
+/* The header block of an outgoing acknowledgement (ASCII values). */
+struct mime_out_headers {
+	const char *from;		/* addr-spec */
+	const char *to;			/* addr-spec */
+	const char *subject;
+	const char *message_id;		/* without <> */
+	const char *in_reply_to;	/* without <>, or NULL */
+	time_t date;
+	const char *const *extra;	/* name, value, ..., NULL */
+};
+
+struct mime_ack;
+/*
+ * mime_ack_new - the acknowledgement's text as a text/plain UTF-8
+ * quoted-printable entity; its bytes (CRLF) are appended to entity: what
+ * is signed, or encrypted. text must outlive the builder.
+ */
+int mime_ack_new(const char *text, size_t len, struct mime_ack **a_r,
+    struct buf *entity);
+/*
+ * mime_ack_finish - the whole mail (CRLF) appended to out: with encrypted,
+ * RFC 3156 multipart/encrypted around pgp (the armored ciphertext of the
+ * entity); else multipart/signed of the entity and pgp (the armored
+ * detached signature, micalg its hash).
+ */
+int mime_ack_finish(struct mime_ack *a, const struct mime_out_headers *h,
+    int encrypted, const char *micalg, const char *pgp, size_t pgp_len,
+    struct buf *out);
+void mime_ack_free(struct mime_ack **a);
 
 #endif

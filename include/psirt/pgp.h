@@ -207,6 +207,15 @@ int pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
     struct buf *out, const char **micalg_r, char **error_r);
 
 /*
+ * pgp_signer - the fingerprint of the key acknowledgements are signed
+ * with: the secret key configured (gateway_key, a fingerprint), or with
+ * configured NULL or "" the only secret key there is. -1 with error_r if
+ * there is none, more than one, or it cannot sign.
+ */
+int pgp_signer(struct pgp *p, const char *configured,
+    char fpr[PGP_FPR_MAX + 1], char **error_r);
+
+/*
  * pgp_write_gpg_conf - write the gateway's hardened gpg.conf and
  * gpg-agent.conf into gnupg_home (created 0700 if missing), each
  * atomically: no key retrieval of any kind, trust-model always (our own

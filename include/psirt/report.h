@@ -51,6 +51,8 @@ struct report {
 	char *subject;
 	char *inner_from;		/* protected headers (OpenPGP) */
 	char *inner_subject;
+	char *references;		/* In-Reply-To, References ids */
+	char *ack_block;		/* why no ack may be sent, or NULL */
 	char *body;			/* sanitized UTF-8, NUL-terminated */
 	size_t body_len;
 	struct attachment *att;

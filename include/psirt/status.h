@@ -55,7 +55,7 @@ enum case_status {
 /* Message flags: a bit set, stored as a comma-separated list of words. */
 enum msg_flag {
 	FLAG_MULTIPLE_FROM = 1u << 0,
-	FLAG_SENDER_MISMATCH = 1u << 1,
+	FLAG_SENDER_HEADER = 1u << 1,
 	FLAG_NO_FROM = 1u << 2,
 	FLAG_HTML_ONLY = 1u << 3,
 	FLAG_UNKNOWN_CHARSET = 1u << 4,
@@ -68,8 +68,8 @@ enum msg_flag {
 	FLAG_KEY_CHANGED = 1u << 11,
 	FLAG_UNSIGNED_TEXT = 1u << 12,
 	FLAG_ENCODED_NEWLINE = 1u << 13,
-	FLAG_CASE_TAG_FOREIGN = 1u << 14,
-	FLAG__LAST = FLAG_CASE_TAG_FOREIGN
+	FLAG_SENDER_MISMATCH = 1u << 14,	/* another sender's case tag */
+	FLAG__LAST = FLAG_SENDER_MISMATCH
 };
 
 const char *enc_status_to_str(enum enc_status s);

@@ -49,7 +49,8 @@
 #define STORE_RW 0
 #define STORE_RO 1
 #define STORE_CASE_ID_MAX 64
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
+#define STORE_ACK_MAX_ATTEMPTS 20
 #define STORE_HASH_HEX 64
 #define STORE_ACTOR_FILTER "psirt-filter"
 
@@ -69,6 +70,16 @@ enum store_field {
 
 struct store;
 
+/* The acknowledgement decided with the message (struct store_inbound). */
+struct store_ack_request {
+	const char *kind;		/* "ack" or "followup" */
+	const char *recipient;		/* the envelope sender */
+	const char *suppress;		/* a reason word: recorded, not sent */
+	unsigned long per_sender;	/* at most per recipient per window */
+	unsigned long window;		/* seconds */
+	unsigned long global_per_hour;
+};
+
 struct store_inbound {
 	const struct report *report;
 	const char *case_prefix;
@@ -77,6 +88,28 @@ struct store_inbound {
 	const char *raw_path;
 	size_t size;
 	time_t received;
+	const char *join_case;		/* a follow-up's case, else NULL */
+	unsigned int flags;		/* added to the report's flags */
+	const char *key_address;	/* the address keys are pinned to */
+	const char *const *key_fprs;	/* keys offered, the best first */
+	size_t nkey_fprs;
+	const struct store_ack_request *ack;	/* NULL: none recorded */
+	long long *ack_id_r;		/* the pending ack's id, or 0 */
+};
+
+/* A claimed acknowledgement: what it is rendered from. */
+struct store_ack_job {
+	long long id;
+	char *case_id;
+	char *kind;
+	char *recipient;
+	char *received;			/* of the message acknowledged */
+	char *message_id;		/* its Message-ID, or NULL */
+	char *raw_sha256;
+	char *encryption;
+	long long size;
+	char *pinned_fpr;		/* the recipient's pinned key */
+	long long attempts;		/* including this one */
 };
 
 struct store_attachment_row {
@@ -239,6 +272,40 @@ int store_verify_log(struct store *st, struct store_verify *v,
 /* store_verify_cases - each case's fields against its events */
 int store_verify_cases(struct store *st, struct store_verify *v,
     char **error_r);
+/*
+ * store_case_reporter - a case's reporter address and key fingerprint
+ * (either NULL); *found_r 0 if there is no such case
+ */
+int store_case_reporter(struct store *st, const char *case_id,
+    char **addr_r, char **fpr_r, int *found_r, char **error_r);
+/*
+ * store_ack_claim - take one acknowledgement to send: the one of id, if
+ * it is still pending, or (id 0) the first after the id after that is
+ * pending and not tried for min_age seconds, or was left "sending" by a
+ * process that died. It is "sending" until store_ack_done(). *got_r 0 if
+ * there is none.
+ */
+int store_ack_claim(struct store *st, long long id, long long after,
+    time_t now,
+    unsigned long min_age, struct store_ack_job *job, int *got_r,
+    char **error_r);
+/*
+ * store_ack_done - record the outcome: sent (failure NULL; the case's
+ * first_ack set if unset) or failed with a reason (pending again, or
+ * "failed" for good after STORE_ACK_MAX_ATTEMPTS); an event either way
+ */
+int store_ack_done(struct store *st, const struct store_ack_job *job,
+    const char *failure, const char *ack_message_id,
+    const char *encrypted_to, time_t now, char **error_r);
+void store_ack_job_free(struct store_ack_job *job);
+/*
+ * store_key_accept - the newest key offered for a case's reporter that
+ * is not pinned replaces the pinned one: STORE_OK, STORE_NOT_FOUND (no
+ * case), STORE_UNCHANGED (no such key); *fpr_r the key accepted
+ */
+int store_key_accept(struct store *st, const char *case_id,
+    const char *actor, time_t when, char **fpr_r, char **error_r);
+
 /* store_acks_recorded - 1 if any case has a first_ack time */
 int store_acks_recorded(struct store *st, int *yes_r, char **error_r);
 

@@ -111,8 +111,10 @@ check "the filter printed nothing on stdout or stderr" test ! -s "$T/filter.out"
 check "every refusal was logged" \
     test "$(grep -c 'deferring' "$T/log")" -ge 6
 
-# --check-config: 0 for a good file, non-zero naming the key and line.
-"$T/bin/psirt-filter" -c "$T/good.conf" --check-config >/dev/null 2>&1
+# --check-config: 0 for a good file (and the GnuPG home that --init
+# hardened, both as the gateway user), non-zero naming the key and line.
+$RUN_AS "$T/bin/psirt-filter" -c "$T/good.conf" --init >/dev/null 2>&1
+$RUN_AS "$T/bin/psirt-filter" -c "$T/good.conf" --check-config >/dev/null 2>&1
 is "$?" 0 "--check-config accepts a good file"
 printf 'case_prefix = SEC\nworker_timeout = 10x\n' >"$T/bad.conf"
 msg=$("$T/bin/psirt-filter" -c "$T/bad.conf" --check-config 2>&1)

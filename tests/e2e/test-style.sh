@@ -22,13 +22,14 @@ hits=$(grep -nE "$banned" $files | grep -v '^[^:]*:[0-9]*:[[:space:]]*\*' || tru
 
 # only_in HEADER FILE - only FILE includes HEADER
 only_in() {
-	others=$(grep -l "#include[[:space:]]*<$1" src/*.c | grep -v "^$2\$" || true)
-	[ -z "$others" ]; t $? "only $2 includes <$1>"
+	others=$(grep -l "#include[[:space:]]*<$1" src/*.c src/*.h |
+	    grep -v -x -e "$2" ${3:+-e "$3"} ${4:+-e "$4"} || true)
+	[ -z "$others" ]; t $? "only $2${3:+ $3}${4:+ $4} include <$1>"
 	[ -z "$others" ] || echo "# also in: $others"
 }
 only_in gpgme.h src/pgp.c
 only_in libetpan/ src/mime.c
-only_in sqlite3.h src/store.c
+only_in sqlite3.h src/store.c src/store-ack.c src/store-int.h
 
 hits=$(grep -n '//' $files | grep -v '"[^"]*//[^"]*"' | grep -v 'http' || true)
 [ -z "$hits" ]; t $? "no // comments"

@@ -245,7 +245,8 @@ check "show prints the notes, prefixed" contains "$T/out" "| line two"
 USER=mallory LOGNAME=mallory run_psirt assign "$C4" bob >/dev/null 2>&1
 expect 0 "log C4" log "$C4" --json
 jq_is '[e["action"] for e in j]' \
-    "['case-created', 'message-stored', 'cvss', 'assignee']" "C4's events"
+    "['case-created', 'message-stored', 'ack-suppressed', 'cvss', 'assignee']" \
+    "C4's events (its ack over the per-sender limit)"
 jq_is 'j[0]["actor"]+" "+j[-1]["actor"]' "psirt-filter $ACTOR" \
     "the filter, then the login name (not \$USER)"
 jq_is 'j[-1]["old"], j[-1]["new"]' "(None, 'bob')" "old -> new recorded"

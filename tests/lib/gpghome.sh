@@ -3,6 +3,7 @@
 # SYNOPSIS
 #	. "$top_srcdir/tests/lib/gpghome.sh"
 #	gpghome_gateway DIR [MAX_DECRYPTED_SIZE [demo]]
+#	gpghome_harden DIR MAX_DECRYPTED_SIZE	(psirt-filter --init)
 #	gpghome_reporter DIR
 #	gpghome_kill DIR
 #	gpg_in DIR ARGS...			(gpg in that home, batch)
@@ -17,9 +18,10 @@
 #	as psirt-filter expects it: the test (or, with "demo", the demo)
 #	gateway secret key, the public keys of the reporters Alice, Expired,
 #	Revoked and RSA (never Stranger), and the hardened gpg.conf and
-#	gpg-agent.conf of DESIGN.md "Isolation" -- the same text that
-#	pgp_write_gpg_conf() writes; test-pgp checks the two agree through
-#	pgp_check_gpg_conf(). gpghome_reporter makes the other side: the
+#	gpg-agent.conf of DESIGN.md "Isolation", written by gpghome_harden:
+#	"psirt-filter --init" (pgp_write_gpg_conf(), the one place that
+#	holds their text) of $GPGHOME_FILTER, by default the psirt-filter of
+#	$top_builddir. gpghome_reporter makes the other side: the
 #	reporters' secret keys (Revoked's from before its revocation) and both
 #	gateways' public keys, to make encrypted and signed mail with the real
 #	gpg. After sourcing, the fingerprints of keys/FINGERPRINTS are set
@@ -36,39 +38,19 @@ GPGHOME_KEYS=${GPGHOME_KEYS:-$top_srcdir/keys}
 GPGHOME_GPG=${GPGHOME_GPG:-gpg}
 . "$GPGHOME_KEYS/FINGERPRINTS"
 
-# gpghome_gpg_conf MAX_DECRYPTED_SIZE - the gateway's gpg.conf on stdout.
-# Keep in step with gpg_conf_lines[] in src/pgp.c.
-gpghome_gpg_conf() {
-	cat <<CONF
-# psirt-gate: the gateway's gpg.conf, written by psirt-filter and checked
-# by psirt-filter --check-config; any other option is refused.
-no-greeting
-disable-dirmngr
-no-auto-key-retrieve
-no-auto-key-locate
-no-auto-key-import
-no-include-key-block
-trust-model always
-no-auto-check-trustdb
-weak-digest MD5
-weak-digest SHA1
-weak-digest RIPEMD160
-import-options import-minimal
-no-random-seed-file
-no-symkey-cache
-max-output $(( $1 + 1048576 ))
-CONF
-}
+GPGHOME_FILTER=${GPGHOME_FILTER:-${top_builddir:-$top_srcdir}/psirt-filter}
 
-# gpghome_agent_conf - the gateway's gpg-agent.conf on stdout
-gpghome_agent_conf() {
-	cat <<CONF
-# psirt-gate: the gateway's gpg-agent.conf, written by psirt-filter.
-disable-scdaemon
-no-allow-external-cache
-no-allow-mark-trusted
-no-allow-loopback-pinentry
-CONF
+# gpghome_harden DIR MAX_DECRYPTED_SIZE - the hardened gpg.conf and
+# gpg-agent.conf in DIR, written by psirt-filter --init as the current user
+# (who owns DIR) from a psirt.conf naming only these two keys
+gpghome_harden() {
+	_conf=$(mktemp /tmp/psirt-gpghome.XXXXXX) || return 1
+	printf 'gnupg_home = %s\nmax_decrypted_size = %s\n' "$1" "$2" \
+	    >"$_conf"
+	"$GPGHOME_FILTER" -c "$_conf" --init >/dev/null
+	_rc=$?
+	rm -f "$_conf"
+	return $_rc
 }
 
 # gpg_in DIR ARGS... - run gpg in the home DIR, quietly, in batch mode
@@ -94,10 +76,8 @@ gpghome_gateway() {
 	# The hardened files come last (the agent then refuses loopback
 	# pinentry, which the import above uses), and the agent that the
 	# import started is stopped so the next one reads them.
-	gpghome_gpg_conf "$_max" >"$1/gpg.conf" || return 1
-	gpghome_agent_conf >"$1/gpg-agent.conf" || return 1
-	chmod 600 "$1/gpg.conf" "$1/gpg-agent.conf"
 	gpghome_kill "$1"
+	gpghome_harden "$1" "$_max"
 }
 
 # gpghome_reporter DIR - the reporters' home: their secret keys

@@ -186,7 +186,7 @@ static const struct mcase cases[] = {
 	{ "Sender differing from From",
 	    "From: a@example.test\nSender: other@example.test\nSubject: s\n\n"
 	    "x\n", -1, "s", "a@example.test", "a@example.test",
-	    FLAG_SENDER_MISMATCH, "x\n", "" },
+	    FLAG_SENDER_HEADER, "x\n", "" },
 	{ "Sender equal to From",
 	    "From: a@example.test\nSender: A <A@Example.test>\nSubject: s\n\n"
 	    "x\n", -1, "s", "a@example.test", "a@example.test", 0, "x\n", "" },

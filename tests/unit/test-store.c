@@ -718,7 +718,7 @@ test_migration(const char *dir)
 	store_close(&st);
 	version = sql_text(path, "SELECT value FROM meta WHERE key ="
 	    " 'schema_version'");
-	TAP_STR_EQ(version, "2", "schema version 2");
+	TAP_STR_EQ(version, "3", "schema version 3");
 	free(version);
 	TAP_LONG_EQ(store_open(path, STORE_RO, 1, &st, &err), 0,
 	    "read-only open after the migration");
