@@ -167,6 +167,12 @@ check_config(const char *path)
 	free(dbdir);
 	if (check_gnupg_home(&cfg) < 0)
 		rc = 1;
+	if (ack_check_templates(cfg.template_dir, &err) < 0) {
+		fprintf(stderr, "psirt-filter: template_dir: %s\n", err);
+		free(err);
+		err = NULL;
+		rc = 1;
+	}
 	if (rc == 0)
 		printf("psirt-filter: %s: configuration OK\n", path);
 	config_free(&cfg);

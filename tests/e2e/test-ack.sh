@@ -170,6 +170,21 @@ check "ack carries nothing decrypted (subject, body)" \
 is "$($ACKMAIL header "$A" Subject)" "[$ID] Report received" \
     "encrypted report: outer subject is the case tag only"
 
+# the same report tampered with: the ack's text is the same but for the
+# facts of the raw message (its content never depends on decryption)
+norm() {
+	sed -e "s/$1/CASE/g" -e 's/[0-9a-f]\{64\}/SHA/' \
+	    -e 's/[0-9]\{4\}-[0-9-]*T[0-9:]*Z/TIME/' -e 's/[0-9]\+ bytes/N bytes/'
+}
+ack_text "$(last_ack)" | norm "$ALICE_CASE" >"$T/good.txt"
+awk '/^-----BEGIN PGP MESSAGE/ { n = NR } n && NR == n + 6 { $0 = "AAAA" substr($0, 5) } { print }' "$M" >"$T/bad.eml"
+deliver alice@example.test "$T/bad.eml"
+is "$(case_json "$ID" "j['messages'][0]['encryption']")" failed-corrupt \
+    "tampered report: failed-corrupt"
+ack_text "$(last_ack)" | norm "$ID" >"$T/bad.txt"
+check "the ack's text does not depend on whether decryption succeeded" \
+    sh -c "grep -q 'CASE' '$T/good.txt' && cmp -s '$T/good.txt' '$T/bad.txt'"
+
 # ---- the replay: someone else's ciphertext, Reply-To the attacker -------
 
 S2=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
@@ -392,5 +407,20 @@ check "after psirt key accept: acks are encrypted to the new key" \
     enc_to "$(last_ack)" "$RSA_FPR"
 run_psirt key accept "$ALICE_CASE" >/dev/null 2>&1
 is "$?" 4 "psirt key accept with no key offered: refused"
+
+# ---- templates: --check-config refuses an unknown placeholder ----------
+
+$RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" --check-config >"$T/cc" 2>&1
+is "$?" 0 "--check-config accepts the shipped templates"
+printf 'Case {case_id}: {body}\n' >"$T/templates/followup.txt"
+msg=$($RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" --check-config 2>&1)
+check "--check-config refuses an unknown placeholder" [ $? -ne 0 ]
+case $msg in
+*followup.txt*"{body}"*) tap_ok 0 "--check-config names the file and placeholder" ;;
+*) tap_ok 1 "--check-config names the file and placeholder"; echo "# $msg" ;;
+esac
+printf 'Literal {{braces} and {case_id}\n' >"$T/templates/followup.txt"
+$RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" --check-config >/dev/null 2>&1
+is "$?" 0 "--check-config accepts {{ as a literal brace"
 
 tap_done
