@@ -85,6 +85,8 @@ usage(FILE *f)
 	    "usage: psirt-filter [-c FILE] -f SENDER -- RECIPIENT...\n"
 	    "       psirt-filter [-c FILE] --check-config\n"
 	    "       psirt-filter [-c FILE] --init\n"
+	    "       psirt-filter [-c FILE] --retry-acks\n"
+	    "       psirt-filter [-c FILE] --reprocess CASE\n"
 	    "\n"
 	    "Postfix pipe(8) content filter: reads one message on standard\n"
 	    "input and stores it as a case in the PSIRT queue.\n"
@@ -96,6 +98,10 @@ usage(FILE *f)
 	    "                    GnuPG home (gnupg_home), and exit\n"
 	    "  --init            write gnupg_home's hardened gpg.conf and\n"
 	    "                    gpg-agent.conf (run as the gateway user)\n"
+	    "  --retry-acks      send the acknowledgements still pending\n"
+	    "  --reprocess CASE  parse, decrypt and verify the case's\n"
+	    "                    messages again from their raw copies; the\n"
+	    "                    new results are kept beside the old\n"
 	    "  --help            this text\n"
 	    "\n"
 	    "Exit status: 0 stored, 75 temporary failure (Postfix retries).\n",
@@ -418,12 +424,124 @@ retry_acks(const struct config *cfg)
 	return rc;
 }
 
+/*
+ * parse_message - the worker's report on a spooled message (quarantined
+ * past max_message_size without a worker); -1 (logged) to defer
+ */
+static int
+parse_message(const struct config *cfg, const struct rawmail *rm,
+    const char *hook, const char *qid, struct report **r)
+{
+	struct worker_opts wopts;
+	struct intake_job job;
+	char *err = NULL;
+
+	if (rm->over_limit) {
+		*r = report_new();
+		report_quarantine(*r, "limit:max_message_size");
+		return 0;
+	}
+	memset(&wopts, 0, sizeof(wopts));
+	wopts.memory_limit = cfg->worker_memory_limit;
+	wopts.timeout = cfg->worker_timeout;
+	wopts.max_result = 3 * cfg->limits.max_message_size + 1024 * 1024;
+	wopts.test_hook = hook;
+	job.msg = rm->data.data != NULL ? rm->data.data :
+	    (const unsigned char *)"";
+	job.len = rm->data.len;
+	job.limits = &cfg->limits;
+	job.gnupg_home = cfg->gnupg_home;
+	job.log_id = qid;
+	timing_phase(TIMING_AGENT);
+	/* The agent outlives us: not a child of the limited worker. */
+	if (agent_start(cfg->gnupg_home, &err) < 0) {
+		log_warning("%s: %s", qid, err);
+		free(err);
+		err = NULL;
+	}
+	if (worker_run(&wopts, intake_process, &job, r, &err) < 0) {
+		log_error("%s: worker: %s; deferring", qid, err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * reprocess - --reprocess CASE: each inbound message of the case again
+ * from its raw copy; the new result beside the old. 0, or 1 (on stderr)
+ */
+static int
+reprocess(const struct config *cfg, const char *case_id)
+{
+	struct store_raw_ref *refs = NULL;
+	struct store_inbound in;
+	struct store *st = NULL;
+	struct report *r = NULL;
+	struct rawmail rm;
+	size_t n = 0, i;
+	char qid[16], *err = NULL, *shown = text_printable_str(case_id, 64);
+	int rc = 0;
+
+	if (store_open(cfg->database, STORE_RW, cfg->db_busy_timeout, &st,
+	    &err) < 0 || store_case_inbound(st, case_id, &refs, &n, &err) < 0)
+		goto fail;
+	if (n == 0) {
+		fprintf(stderr, "psirt-filter: %s: no such case\n", shown);
+		rc = 1;
+	}
+	for (i = 0; i < n && err == NULL; i++) {
+		memset(&rm, 0, sizeof(rm));
+		if (refs[i].raw_path == NULL || rawmail_load(refs[i].raw_path,
+		    cfg->limits.max_message_size, &rm, &err) < 0)
+			break;
+		(void)snprintf(qid, sizeof(qid), "%.12s", rm.sha256);
+		if (refs[i].raw_sha256 == NULL ||
+		    strcmp(rm.sha256, refs[i].raw_sha256) != 0)
+			err = xstrdup("the raw copy does not match its digest");
+		else if (parse_message(cfg, &rm, NULL, qid, &r) < 0)
+			err = xstrdup("the worker failed (see the log)");
+		else {
+			memset(&in, 0, sizeof(in));
+			in.report = r;
+			in.envelope_sender = refs[i].envelope_sender;
+			in.raw_sha256 = rm.sha256;
+			in.raw_path = rm.path;
+			in.size = rm.size;
+			in.received = time(NULL);
+			if (store_reprocessed(st, case_id, refs[i].id, &in,
+			    &err) == 0) {
+				printf("%s: message %lld: encryption=%s, "
+				    "signature=%s, processing=%s\n", shown,
+				    refs[i].id, enc_status_to_str(r->encryption),
+				    sig_status_to_str(r->signature),
+				    processing_to_str(r->processing));
+				log_info("%s: reprocessed message %lld: enc=%s, "
+				    "sig=%s", shown, refs[i].id,
+				    enc_status_to_str(r->encryption),
+				    sig_status_to_str(r->signature));
+			}
+		}
+		report_free(&r);
+		rawmail_free(&rm);
+	}
+	if (err == NULL)
+		goto out;
+fail:
+	fprintf(stderr, "psirt-filter: %s: %s\n", shown, err);
+	rc = 1;
+out:
+	store_raw_refs_free(&refs, &n);
+	store_close(&st);
+	free(shown);
+	free(err);
+	return rc;
+}
+
 /* filter - one message from stdin to the queue; the exit code */
 static int
 filter(const struct config *cfg, const char *sender, const char *hook)
 {
-	struct worker_opts wopts;
-	struct intake_job job;
 	struct rawmail rm;
 	struct report *r = NULL;
 	struct store *st = NULL;
@@ -439,34 +557,8 @@ filter(const struct config *cfg, const char *sender, const char *hook)
 		return PSIRT_EX_TEMPFAIL;
 	}
 	(void)snprintf(qid, sizeof(qid), "%.12s", rm.sha256);
-	if (rm.over_limit) {
-		r = report_new();
-		report_quarantine(r, "limit:max_message_size");
-	} else {
-		memset(&wopts, 0, sizeof(wopts));
-		wopts.memory_limit = cfg->worker_memory_limit;
-		wopts.timeout = cfg->worker_timeout;
-		wopts.max_result = 3 * cfg->limits.max_message_size +
-		    1024 * 1024;
-		wopts.test_hook = hook;
-		job.msg = rm.data.data != NULL ? rm.data.data :
-		    (const unsigned char *)"";
-		job.len = rm.data.len;
-		job.limits = &cfg->limits;
-		job.gnupg_home = cfg->gnupg_home;
-		job.log_id = qid;
-		timing_phase(TIMING_AGENT);
-		/* The agent outlives us: not a child of the limited worker. */
-		if (agent_start(cfg->gnupg_home, &err) < 0) {
-			log_warning("%s: %s", qid, err);
-			free(err);
-			err = NULL;
-		}
-		if (worker_run(&wopts, intake_process, &job, &r, &err) < 0) {
-			log_error("%s: worker: %s; deferring", qid, err);
-			goto out;
-		}
-	}
+	if (parse_message(cfg, &rm, hook, qid, &r) < 0)
+		goto out;
 	timing_phase(TIMING_STORE);
 	if (store_open(cfg->database, STORE_RW, cfg->db_busy_timeout, &st,
 	    &err) < 0) {
@@ -492,11 +584,12 @@ main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "init", no_argument, NULL, 'I' },
 		{ "retry-acks", no_argument, NULL, 'R' },
+		{ "reprocess", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct config cfg;
-	const char *opt_c = NULL, *sender = NULL, *path;
+	const char *opt_c = NULL, *sender = NULL, *path, *again = NULL;
 	char *hook = NULL, *logfile = NULL, *err = NULL;
 	int ch, check = 0, init = 0, retry = 0, rc;
 
@@ -524,6 +617,9 @@ main(int argc, char **argv)
 			break;
 		case 'R':
 			retry = 1;
+			break;
+		case 'P':
+			again = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -553,7 +649,7 @@ main(int argc, char **argv)
 	if (getuid() == 0 || geteuid() == 0)
 		log_error("NOQUEUE: refusing to run as root; set user= in "
 		    "master.cf; deferring");
-	else if (sender == NULL && !retry)
+	else if (sender == NULL && !retry && again == NULL)
 		log_error("NOQUEUE: no -f SENDER; check master.cf; deferring");
 	else if (config_load(&cfg, path, &err) < 0)
 		log_error("NOQUEUE: config: %s; deferring", err);
@@ -561,7 +657,8 @@ main(int argc, char **argv)
 		(void)setenv("GNUPGHOME", cfg.gnupg_home, 1);
 		(void)signal(SIGALRM, on_deadline);
 		(void)alarm((unsigned int)cfg.deadline);
-		rc = retry ? retry_acks(&cfg) : filter(&cfg, sender, hook);
+		rc = again != NULL ? reprocess(&cfg, again) : retry ?
+		    retry_acks(&cfg) : filter(&cfg, sender, hook);
 		timing_log();
 	}
 	free(err);

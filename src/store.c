@@ -499,8 +499,8 @@ new_case(struct store *st, const struct store_inbound *in, const char *now,
 /* insert_message - the message row and its attachments */
 static int
 insert_message(struct store *st, const struct store_inbound *in,
-    const char *case_id, const char *now, unsigned int flags_add,
-    long long *msg_r, char **error_r)
+    const char *direction, const char *case_id, const char *now,
+    unsigned int flags_add, long long *msg_r, char **error_r)
 {
 	const struct report *r = in->report;
 	char flags[512];
@@ -510,13 +510,14 @@ insert_message(struct store *st, const struct store_inbound *in,
 
 	if (flags_format(r->flags | flags_add, flags, sizeof(flags)) < 0)
 		return st_err(st, "format flags", error_r);
-	if (st_prepare(st, "INSERT INTO messages (case_id, direction, received,"
+	if (st_prepare(st, "INSERT INTO messages (case_id, received,"
 	    " message_id, raw_sha256, raw_path, size, envelope_sender,"
 	    " from_hdr, from_addr, date_hdr, subject, inner_from,"
 	    " inner_subject, encryption, signature, signer_fpr, processing,"
-	    " quarantine_reason, flags, body) VALUES (?,'in',?,?,?,?,?,?,?,?,"
-	    "?,?,?,?,?,?,?,?,?,?,?)", &s, error_r) < 0)
+	    " quarantine_reason, flags, body, direction) VALUES (?,?,?,?,?,?,"
+	    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s, error_r) < 0)
 		return -1;
+	st_bind_text(s, 21, direction);
 	st_bind_text(s, 1, case_id);
 	st_bind_text(s, 2, now);
 	st_bind_text(s, 3, r->message_id);
@@ -668,7 +669,8 @@ store_inbound_commit(struct store *st, const struct store_inbound *in,
 	    NULL, "new", error_r) < 0)
 		goto fail;
 	if (store_keys_offer(st, in, case_id, now, &flags, error_r) < 0 ||
-	    insert_message(st, in, case_id, now, flags, &msg, error_r) < 0 ||
+	    insert_message(st, in, "in", case_id, now, flags, &msg,
+	    error_r) < 0 ||
 	    st_add_event(st, case_id, now, STORE_ACTOR_FILTER,
 	    in->join_case != NULL ? "followup-stored" : "message-stored",
 	    NULL, processing_to_str(in->report->processing), error_r) < 0 ||
@@ -680,6 +682,89 @@ store_inbound_commit(struct store *st, const struct store_inbound *in,
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+/* store_case_inbound - see store.h */
+int
+store_case_inbound(struct store *st, const char *case_id,
+    struct store_raw_ref **refs_r, size_t *n_r, char **error_r)
+{
+	struct store_raw_ref *refs = NULL;
+	sqlite3_stmt *s;
+	size_t n = 0;
+	int rc;
+
+	*refs_r = NULL;
+	*n_r = 0;
+	if (st_prepare(st, "SELECT id, raw_sha256, raw_path, envelope_sender"
+	    " FROM messages WHERE case_id = ? AND direction = 'in' ORDER BY id",
+	    &s, error_r) < 0)
+		return -1;
+	st_bind_text(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		refs = xreallocarray(refs, n + 1, sizeof(*refs));
+		refs[n].id = sqlite3_column_int64(s, 0);
+		refs[n].raw_sha256 = st_col_str(s, 1);
+		refs[n].raw_path = st_col_str(s, 2);
+		refs[n].envelope_sender = st_col_str(s, 3);
+		n++;
+	}
+	sqlite3_finalize(s);
+	*refs_r = refs;
+	*n_r = n;
+	if (rc != SQLITE_DONE) {
+		store_raw_refs_free(refs_r, n_r);
+		return st_err(st, "read messages", error_r);
+	}
+	return 0;
+}
+
+/* store_raw_refs_free - release and NULL */
+void
+store_raw_refs_free(struct store_raw_ref **refs, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; *refs != NULL && i < *n; i++) {
+		free((*refs)[i].raw_sha256);
+		free((*refs)[i].raw_path);
+		free((*refs)[i].envelope_sender);
+	}
+	free(*refs);
+	*refs = NULL;
+	*n = 0;
+}
+
+/* store_reprocessed - see store.h */
+int
+store_reprocessed(struct store *st, const char *case_id, long long msg,
+    const struct store_inbound *in, char **error_r)
+{
+	const struct report *r = in->report;
+	char now[32], old[64], new[512];
+	long long id;
+
+	PSIRT_ASSERT(st->mode == STORE_RW);
+	st_iso_time(in->received, now);
+	(void)snprintf(old, sizeof(old), "message %lld", msg);
+	(void)snprintf(new, sizeof(new), "encryption=%s signature=%s%s%s "
+	    "processing=%s%s%s", enc_status_to_str(r->encryption),
+	    sig_status_to_str(r->signature), r->signer_fpr != NULL ? " fpr=" :
+	    "", r->signer_fpr != NULL ? r->signer_fpr : "",
+	    processing_to_str(r->processing),
+	    r->quarantine_reason != NULL ? " reason=" : "",
+	    r->quarantine_reason != NULL ? r->quarantine_reason : "");
+	if (st_exec(st, "BEGIN IMMEDIATE", error_r) < 0)
+		return -1;
+	if (insert_message(st, in, "reprocessed", case_id, now, in->flags, &id,
+	    error_r) < 0 ||
+	    st_add_event(st, case_id, now, STORE_ACTOR_FILTER, "reprocessed",
+	    old, new, error_r) < 0 ||
+	    st_exec(st, "COMMIT", error_r) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* st_col_str - a copy of a text column, or NULL */

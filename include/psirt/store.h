@@ -216,6 +216,25 @@ void store_close(struct store **st);
 /* store_inbound_commit - see DESCRIPTION; *duplicate_r set on redelivery */
 int store_inbound_commit(struct store *st, const struct store_inbound *in,
     char case_id_r[STORE_CASE_ID_MAX], int *duplicate_r, char **error_r);
+/* An inbound message's raw copy (psirt-filter --reprocess). */
+struct store_raw_ref {
+	long long id;			/* the message */
+	char *raw_sha256;
+	char *raw_path;
+	char *envelope_sender;
+};
+/* store_case_inbound - the inbound messages of a case, oldest first */
+int store_case_inbound(struct store *st, const char *case_id,
+    struct store_raw_ref **refs_r, size_t *n_r, char **error_r);
+void store_raw_refs_free(struct store_raw_ref **refs, size_t *n);
+/*
+ * store_reprocessed - a new result for message msg of a case, from its
+ * raw copy: a message row of direction "reprocessed" beside the old one
+ * (kept), and the event "reprocessed" (old "message N", new the statuses)
+ */
+int store_reprocessed(struct store *st, const char *case_id, long long msg,
+    const struct store_inbound *in, char **error_r);
+
 /* store_case_list - cases, oldest first; status_filter NULL for all */
 int store_case_list(struct store *st, const char *status_filter,
     struct store_case_row **rows_r, size_t *n_r, char **error_r);
