@@ -32,10 +32,19 @@ fi
 [ -d "$demo/gnupg" ] &&
     $as_user gpgconf --homedir "$demo/gnupg" --kill all >/dev/null 2>&1 || :
 rm -rf "$demo"
-mkdir -p "$demo/bin" "$demo/raw" "$demo/gnupg" "$demo/templates"
+mkdir -p "$demo/bin" "$demo/raw" "$demo/gnupg" "$demo/templates" \
+    "$demo/outbox"
 chmod 755 "$demo"
 chmod 700 "$demo/gnupg"
+chmod 1777 "$demo/outbox"
 cp "$build/psirt-filter" "$build/psirt" "$demo/bin/"
+cp "$top"/etc/templates/*.txt "$demo/templates/"
+# The demo's sendmail keeps each acknowledgement in outbox/ instead.
+cat >"$demo/bin/sendmail" <<'SENDMAIL'
+#!/bin/sh
+cat >"$(dirname "$0")/../outbox/ack-$$.eml"
+SENDMAIL
+chmod 755 "$demo/bin/sendmail"
 cat >"$demo/psirt.conf" <<CONF
 # demo configuration (see psirt.conf(5))
 case_prefix = PSIRT
@@ -44,6 +53,7 @@ spool_dir = $demo/raw
 gnupg_home = $demo/gnupg
 gateway_address = security@example.test
 template_dir = $demo/templates
+sendmail_command = $demo/bin/sendmail
 CONF
 
 # The gateway's home: its secret key, the reporter's public key, and the
@@ -128,6 +138,20 @@ print("encryption: %s" % m["encryption"])
 print("signature: %s" % m["signature"])
 print("signer fingerprint: %s" % m["signer_fingerprint"])'
 echo "demo reporter key:  $DEMO_REPORTER_FPR (keys/FINGERPRINTS)"
+echo
+echo "== the acknowledgement the reporter receives (outbox/)"
+ack=$(ls "$demo"/outbox/*.eml 2>/dev/null | head -1)
+if [ -n "$ack" ]; then
+	sed -n '/^Date:/,/^Content-Type/p' "$ack"
+	echo "-- decrypted with the reporter's key:"
+	sed -n '/^-----BEGIN PGP MESSAGE/,/^-----END PGP MESSAGE/p' "$ack" |
+	    gpg_in "$rep" --decrypt 2>/dev/null |
+	    python3 -c 'import email, sys
+m = email.message_from_bytes(sys.stdin.buffer.read())
+sys.stdout.write(m.get_payload(decode=True).decode("utf-8"))'
+else
+	echo "(none: see the log)"
+fi
 # The gateway's gpg-agent (started by psirt-filter) is not left running.
 $as_user gpgconf --homedir "$demo/gnupg" --kill all >/dev/null 2>&1 || :
 [ "$rc" -eq 0 ]
