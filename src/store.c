@@ -21,8 +21,8 @@
  *	Adding a change: write the column and its event with st_add_event() in
  *	the same transaction (begin_change ... finish_change), and teach
  *	replay_case() the event's action so that store_verify_cases() checks
- *	the column too (first_ack, for instance, is not checked yet: no
- *	event sets it).
+ *	the column too (first_ack: the time of the first ack-sent event).
+ *	Schema version 3 (store-ack.c) adds acks and reporter_keys.
  *
  *	Case numbers: inside BEGIN IMMEDIATE (one writer at a time), the next
  *	number is MAX(seq)+1 for the prefix and year, so numbers are unique and
@@ -1649,6 +1649,7 @@ store_verify_log(struct store *st, struct store_verify *v, char **error_r)
 /* Per-case state replayed from the events. */
 struct replay {
 	char *status, *assignee, *cve, *embargo, *credit, *dup, *cvss;
+	char *first_ack;
 	int anonymous, created;
 	long long inbound;
 };
@@ -1666,7 +1667,7 @@ static void
 replay_free(struct replay *r)
 {
 	free(r->status), free(r->assignee), free(r->cve), free(r->embargo);
-	free(r->credit), free(r->dup), free(r->cvss);
+	free(r->credit), free(r->dup), free(r->cvss), free(r->first_ack);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1679,8 +1680,8 @@ replay_case(struct store *st, const char *case_id, struct replay *r,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (st_prepare(st, "SELECT action, new FROM events WHERE case_id = ?"
-	    " ORDER BY id", &s, error_r) < 0)
+	if (st_prepare(st, "SELECT action, new, time FROM events WHERE"
+	    " case_id = ? ORDER BY id", &s, error_r) < 0)
 		return -1;
 	st_bind_text(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1709,8 +1710,11 @@ replay_case(struct store *st, const char *case_id, struct replay *r,
 			replay_set(&r->dup, nv);
 		else if (strcmp(a, "cvss") == 0)
 			replay_set(&r->cvss, nv);
-		else if (strcmp(a, "message-stored") == 0)
+		else if (strcmp(a, "message-stored") == 0 ||
+		    strcmp(a, "followup-stored") == 0)
 			r->inbound++;
+		else if (strcmp(a, "ack-sent") == 0 && r->first_ack == NULL)
+			replay_set(&r->first_ack, st_col_cstr(s, 2));
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -1746,7 +1750,8 @@ store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
 	if (st_prepare(st, "SELECT c.id, c.status, c.assignee, c.cve, c.embargo,"
 	    " c.credit, c.credit_anonymous, c.duplicate_of, c.cvss_vector,"
 	    " c.cvss_score, c.severity, (SELECT COUNT(*) FROM messages m"
-	    " WHERE m.case_id = c.id AND m.direction = 'in') FROM cases c"
+	    " WHERE m.case_id = c.id AND m.direction = 'in'), c.first_ack"
+	    " FROM cases c"
 	    " ORDER BY c.year, c.seq, c.id", &s, error_r) < 0)
 		return -1;
 	while (v->ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1770,7 +1775,8 @@ store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
 		    differs(v, id, "embargo", st_col_cstr(s, 4), r.embargo) ||
 		    differs(v, id, "credit", st_col_cstr(s, 5), r.credit) ||
 		    differs(v, id, "duplicate_of", st_col_cstr(s, 7), r.dup) ||
-		    differs(v, id, "cvss", cvss, r.cvss))
+		    differs(v, id, "cvss", cvss, r.cvss) ||
+		    differs(v, id, "first_ack", st_col_cstr(s, 12), r.first_ack))
 			;
 		else if ((sqlite3_column_int(s, 6) != 0) != r.anonymous)
 			broken(v, 0, id, "%s: anonymous credit is %s but its "

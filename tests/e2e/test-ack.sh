@@ -423,4 +423,17 @@ printf 'Literal {{braces} and {case_id}\n' >"$T/templates/followup.txt"
 $RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" --check-config >/dev/null 2>&1
 is "$?" 0 "--check-config accepts {{ as a literal brace"
 
+# ---- the audit log covers acknowledgements ------------------------------
+
+run_psirt verify-log >/dev/null 2>&1
+is "$?" 0 "verify-log: acks, follow-ups and keys are in the chained log"
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE cases SET first_ack = NULL WHERE id = ?", (sys.argv[2],))
+db.commit()' "$T/db/queue.db" "$CAROL"
+run_psirt verify-log >"$T/vl" 2>&1
+check "verify-log: a first_ack changed outside the log is found" \
+    [ $? -ne 0 ]
+check "verify-log names first_ack" grep -q first_ack "$T/vl"
+
 tap_done
