@@ -36,42 +36,31 @@
 #define ACK_STALE_SENDING 600	/* seconds a claim may last */
 #define ACK_LIVE "('pending', 'sending', 'sent', 'failed')"
 
-/* count - one integer from a query with up to two text parameters */
+/*
+ * query_one - the first column of the first row of a query with one or
+ * two text parameters: as a copy (*text_r, NULL if none) or an integer
+ */
 static int
-count(struct store *st, const char *sql, const char *a, const char *b,
-    long long *n_r, char **error_r)
+query_one(struct store *st, const char *sql, const char *a, const char *b,
+    char **text_r, long long *n_r, char **error_r)
 {
 	sqlite3_stmt *s;
 	int rc;
 
+	if (text_r != NULL)
+		*text_r = NULL;
+	if (n_r != NULL)
+		*n_r = 0;
 	if (st_prepare(st, sql, &s, error_r) < 0)
 		return -1;
 	st_bind_text(s, 1, a);
 	if (b != NULL)
 		st_bind_text(s, 2, b);
 	rc = sqlite3_step(s);
-	*n_r = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : st_err(st, "count", error_r);
-}
-
-/* text_query - the first column of the first row (a copy), or NULL */
-static int
-text_query(struct store *st, const char *sql, const char *a, const char *b,
-    char **out_r, char **error_r)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	*out_r = NULL;
-	if (st_prepare(st, sql, &s, error_r) < 0)
-		return -1;
-	st_bind_text(s, 1, a);
-	if (b != NULL)
-		st_bind_text(s, 2, b);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out_r = st_col_str(s, 0);
+	if (rc == SQLITE_ROW && text_r != NULL)
+		*text_r = st_col_str(s, 0);
+	if (rc == SQLITE_ROW && n_r != NULL)
+		*n_r = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 	    st_err(st, "query", error_r);
@@ -115,8 +104,8 @@ store_keys_offer(struct store *st, const struct store_inbound *in,
 
 	if (in->key_address == NULL || in->nkey_fprs == 0)
 		return 0;
-	if (text_query(st, "SELECT fpr FROM reporter_keys WHERE address = ?"
-	    " AND state = 'pinned'", in->key_address, NULL, &pinned,
+	if (query_one(st, "SELECT fpr FROM reporter_keys WHERE address = ?"
+	    " AND state = 'pinned'", in->key_address, NULL, &pinned, NULL,
 	    error_r) < 0)
 		return -1;
 	if (pinned == NULL)
@@ -149,17 +138,18 @@ store_ack_request(struct store *st, const struct store_inbound *in,
 	reason = a->suppress;
 	if (reason == NULL) {
 		st_iso_time(in->received - (time_t)a->window, since);
-		if (count(st, "SELECT COUNT(*) FROM acks WHERE recipient = ?"
-		    " COLLATE NOCASE AND created >= ? AND state IN " ACK_LIVE,
-		    a->recipient, since, &n, error_r) < 0)
+		if (query_one(st, "SELECT COUNT(*) FROM acks WHERE recipient ="
+		    " ? COLLATE NOCASE AND created >= ? AND state IN " ACK_LIVE,
+		    a->recipient, since, NULL, &n, error_r) < 0)
 			return -1;
 		if ((unsigned long long)n >= a->per_sender)
 			reason = "rate-limit-sender";
 	}
 	if (reason == NULL) {
 		st_iso_time(in->received - 3600, since);
-		if (count(st, "SELECT COUNT(*) FROM acks WHERE created >= ?"
-		    " AND state IN " ACK_LIVE, since, NULL, &n, error_r) < 0)
+		if (query_one(st, "SELECT COUNT(*) FROM acks WHERE created >="
+		    " ? AND state IN " ACK_LIVE, since, NULL, NULL, &n,
+		    error_r) < 0)
 			return -1;
 		if ((unsigned long long)n >= a->global_per_hour)
 			reason = "rate-limit-global";
@@ -376,18 +366,18 @@ store_key_accept(struct store *st, const char *case_id, const char *actor,
 	st_iso_time(when, now);
 	if (st_exec(st, "BEGIN IMMEDIATE", error_r) < 0)
 		return -1;
-	if (text_query(st, "SELECT reporter FROM cases WHERE id = ?", case_id,
-	    NULL, &addr, error_r) < 0)
+	if (query_one(st, "SELECT reporter FROM cases WHERE id = ?", case_id,
+	    NULL, &addr, NULL, error_r) < 0)
 		goto out;
 	if (addr == NULL) {
 		rc = STORE_NOT_FOUND;
 		goto out;
 	}
-	if (text_query(st, "SELECT fpr FROM reporter_keys WHERE address = ?"
+	if (query_one(st, "SELECT fpr FROM reporter_keys WHERE address = ?"
 	    " AND state = 'offered' ORDER BY (case_id = ?2) DESC, id DESC"
-	    " LIMIT 1", addr, case_id, &fpr, error_r) < 0 ||
-	    text_query(st, "SELECT fpr FROM reporter_keys WHERE address = ?"
-	    " AND state = 'pinned'", addr, NULL, &old, error_r) < 0)
+	    " LIMIT 1", addr, case_id, &fpr, NULL, error_r) < 0 ||
+	    query_one(st, "SELECT fpr FROM reporter_keys WHERE address = ?"
+	    " AND state = 'pinned'", addr, NULL, &old, NULL, error_r) < 0)
 		goto out;
 	if (fpr == NULL) {
 		rc = STORE_UNCHANGED;

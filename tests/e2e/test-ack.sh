@@ -8,21 +8,8 @@
 . "$top_srcdir/tests/lib/gpghome.sh"
 
 psirt_env_init "ack_global_per_hour = 1000" "ack_per_sender = 5"
-R=$(mktemp -d /tmp/psirt-rep.XXXXXX)
+pgp_test_homes
 ACKMAIL="python3 $top_srcdir/tests/lib/ackmail.py"
-
-ack_cleanup() {
-	$RUN_AS gpgconf --homedir "$T/gnupg" --kill all >/dev/null 2>&1 || :
-	gpghome_kill "$R"
-	rm -rf "$R"
-	psirt_env_cleanup
-}
-trap ack_cleanup EXIT
-
-[ -n "$RUN_AS" ] && chown -R root: "$T/gnupg"
-gpghome_gateway "$T/gnupg" || { echo "Bail out! gateway home"; exit 1; }
-gpghome_reporter "$R" || { echo "Bail out! reporter home"; exit 1; }
-[ -n "$RUN_AS" ] && chown -R "$TEST_USER:" "$T/gnupg"
 
 # ---- helpers -----------------------------------------------------------
 

@@ -10,20 +10,7 @@
 
 T0=$(date +%s)
 psirt_env_init "max_decrypted_size = 1M"
-R=$(mktemp -d /tmp/psirt-rep.XXXXXX)
-
-# pgp_cleanup - stop both homes' agents (as the user that runs them)
-pgp_cleanup() {
-	$RUN_AS gpgconf --homedir "$T/gnupg" --kill all >/dev/null 2>&1 || :
-	gpghome_kill "$R"
-	rm -rf "$R"
-	psirt_env_cleanup
-}
-trap pgp_cleanup EXIT
-
-gpghome_gateway "$T/gnupg" 1048576 || { echo "Bail out! gateway home"; exit 1; }
-gpghome_reporter "$R" || { echo "Bail out! reporter home"; exit 1; }
-[ -n "$RUN_AS" ] && chown -R "$TEST_USER:" "$T/gnupg"
+pgp_test_homes 1048576
 
 # ---- helpers -----------------------------------------------------------
 
@@ -288,22 +275,36 @@ sig_case() {
 	deliver "signed: $_n" "$T/m"
 	is "$(m '["signature"]')" "$_w" "signed: $_n: $_w"
 }
+# fprs NAME SIGNER REPORTER - the message's signer_fingerprint (stored
+# whenever the key is in the keyring) and the case's reporter_fingerprint
+# (only from a good signature: DESIGN.md "What is stored"); None for none
+fprs() {
+	is "$(m '["signer_fingerprint"]'),$(json_get 'j["reporter_fingerprint"]' <"$T/j")" \
+	    "$2,$3" "$1: signer fingerprint $2, the case's reporter key $3"
+}
 sig_case "unknown key" stranger@example.test "$STRANGER_FPR" unknown-key
-is "$(m '["signer_fingerprint"]')" "None" "unknown-key: no fingerprint"
+fprs "unknown-key" None None
 sig_case "From not a UID" bob@example.test "$ALICE_FPR" good-uid-mismatch
-is "$(m '["signer_fingerprint"]')" "None" "good-uid-mismatch: no fingerprint stored"
+fprs "good-uid-mismatch" "$ALICE_FPR" None
+check "good-uid-mismatch: log line names the signer" grep -q \
+    "sig=good-uid-mismatch, fpr=$ALICE_FPR, status=stored" "$T/log"
 sig_case "second UID" alice@old.example.test "$ALICE_FPR" good
+fprs "good (second UID)" "$ALICE_FPR" "$ALICE_FPR"
 sig_case "revoked UID" alice@gone.example.test "$ALICE_FPR" good-uid-mismatch
+fprs "good-uid-mismatch (revoked UID)" "$ALICE_FPR" None
 sig_case "two From mailboxes" "alice@example.test, bob@example.test" \
     "$ALICE_FPR" good-uid-mismatch
 is "$(has_flag multiple-from)" True "two From mailboxes: flagged"
 sig_case "SHA-1" rsa@example.test "$RSA_FPR" weak-hash --digest-algo SHA1
+fprs "weak-hash" "$RSA_FPR" None
 sig_case "revoked key" revoked@example.test "$REVOKED_FPR" revoked-key
+fprs "revoked-key" "$REVOKED_FPR" None
 printf '#!/bin/sh\nexec gpg --faked-system-time 20200601T000000! "$@" %s\n' \
     '2>/dev/null' >"$T/bin/gpg-2020"
 chmod 755 "$T/bin/gpg-2020"
 GPGHOME_GPG=$T/bin/gpg-2020 sig_case "expired key" expired@example.test \
     "$EXPIRED_FPR" expired-key
+fprs "expired-key" "$EXPIRED_FPR" None
 
 # Tampered signed text.
 text_entity "Steps to reproduce: run the tool." |
@@ -311,6 +312,7 @@ text_entity "Steps to reproduce: run the tool." |
     sed 's/run the tool/run the t00l/' >"$T/m"
 deliver "tampered signed text" "$T/m"
 is "$(m '["signature"]')" "bad" "tampered signed text: bad"
+fprs "bad" None None
 
 # A signed part wrapped in an unsigned multipart/mixed with more text.
 text_entity "the signed part" |

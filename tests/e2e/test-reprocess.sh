@@ -8,18 +8,7 @@
 . "$top_srcdir/tests/lib/gpghome.sh"
 
 psirt_env_init "max_mime_depth = 5"
-R=$(mktemp -d /tmp/psirt-rep.XXXXXX)
-rp_cleanup() {
-	$RUN_AS gpgconf --homedir "$T/gnupg" --kill all >/dev/null 2>&1 || :
-	gpghome_kill "$R"
-	rm -rf "$R"
-	psirt_env_cleanup
-}
-trap rp_cleanup EXIT
-[ -n "$RUN_AS" ] && chown -R root: "$T/gnupg"
-gpghome_gateway "$T/gnupg" || { echo "Bail out! gateway home"; exit 1; }
-gpghome_reporter "$R" || { echo "Bail out! reporter home"; exit 1; }
-[ -n "$RUN_AS" ] && chown -R "$TEST_USER:" "$T/gnupg"
+pgp_test_homes
 
 # reprocess CASE - the filter's --reprocess as the gateway user
 reprocess() {

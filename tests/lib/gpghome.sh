@@ -41,13 +41,21 @@ GPGHOME_GPG=${GPGHOME_GPG:-gpg}
 GPGHOME_FILTER=${GPGHOME_FILTER:-${top_builddir:-$top_srcdir}/psirt-filter}
 
 # gpghome_harden DIR MAX_DECRYPTED_SIZE - the hardened gpg.conf and
-# gpg-agent.conf in DIR, written by psirt-filter --init as the current user
-# (who owns DIR) from a psirt.conf naming only these two keys
+# gpg-agent.conf in DIR, written by psirt-filter --init from a psirt.conf
+# naming only these two keys, as the owner of DIR (--init refuses a home
+# of another user; root switches to the owner, who must be able to run
+# $GPGHOME_FILTER)
 gpghome_harden() {
+	_as=""
+	if [ "$(id -u)" -eq 0 ] && [ "$(stat -c %u "$1")" -ne 0 ]; then
+		_as="setpriv --reuid=$(stat -c %u "$1") --regid=$(stat -c %g "$1")"
+		_as="$_as --clear-groups --"
+	fi
 	_conf=$(mktemp /tmp/psirt-gpghome.XXXXXX) || return 1
+	chmod 644 "$_conf"
 	printf 'gnupg_home = %s\nmax_decrypted_size = %s\n' "$1" "$2" \
 	    >"$_conf"
-	"$GPGHOME_FILTER" -c "$_conf" --init >/dev/null
+	$_as "$GPGHOME_FILTER" -c "$_conf" --init >/dev/null
 	_rc=$?
 	rm -f "$_conf"
 	return $_rc
@@ -176,4 +184,27 @@ pgp_mime_signed() {
 	    { rm -f "$_t"; return 1; }
 	printf -- '\n--%s--\n' "$_b"
 	rm -f "$_t"
+}
+
+# pgp_test_homes [MAX_DECRYPTED_SIZE] - for an e2e test, after
+# psirt_env_init: the gateway's home $T/gnupg (as psirt.conf names it,
+# owned by the user the filter runs as) and the reporters' home $R; both
+# agents are stopped and $R removed at exit. Bails out if gpg fails.
+pgp_test_homes() {
+	R=$(mktemp -d /tmp/psirt-rep.XXXXXX)
+	trap pgp_test_cleanup EXIT
+	GPGHOME_FILTER=$T/bin/psirt-filter
+	gpghome_gateway "$T/gnupg" "${1:-104857600}" ||
+	    { echo "Bail out! gateway home"; exit 1; }
+	gpghome_reporter "$R" || { echo "Bail out! reporter home"; exit 1; }
+	[ -n "$RUN_AS" ] && chown -R "$TEST_USER:" "$T/gnupg"
+	return 0
+}
+
+# pgp_test_cleanup - stop both homes' agents (as the user that runs them)
+pgp_test_cleanup() {
+	$RUN_AS gpgconf --homedir "$T/gnupg" --kill all >/dev/null 2>&1 || :
+	gpghome_kill "$R"
+	rm -rf "$R"
+	psirt_env_cleanup
 }
