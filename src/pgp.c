@@ -47,6 +47,7 @@
 
 struct pgp {
 	gpgme_ctx_t ctx;
+	gpgme_key_t signer;		/* pgp_signer()'s key, kept */
 };
 
 /* The gateway's gpg.conf; max-output is appended. See pgp.h. */
@@ -345,6 +346,7 @@ pgp_close(struct pgp **p)
 {
 	if (*p == NULL)
 		return;
+	gpgme_key_unref((*p)->signer);
 	gpgme_release((*p)->ctx);
 	free(*p);
 	*p = NULL;
@@ -576,20 +578,27 @@ data_from_mem(gpgme_data_t *d, const unsigned char *p, size_t len,
 /*
  * decrypt_failure - what a failed decryption means: failed-no-key (every
  * recipient one whose secret we lack, or no recipient but a passphrase
- * asked for), failed-corrupt, or -1 (a passphrase asked for our own key)
+ * asked for), failed-corrupt, or -1 (a passphrase asked for our own key).
+ * ours_r: the key ID of a recipient key we hold, or "" (none, or only the
+ * anonymous 0000000000000000)
  */
 static int
 decrypt_failure(gpgme_error_t err, gpgme_decrypt_result_t res,
-    struct pgp_decrypt *d)
+    struct pgp_decrypt *d, char ours_r[PGP_KEYID_LEN + 1])
 {
 	gpgme_recipient_t r;
 	size_t n = 0, ours = 0;
 
+	ours_r[0] = '\0';
 	for (r = res != NULL ? res->recipients : NULL; r != NULL; r = r->next) {
 		n++;
-		if (gpg_err_code(r->status) != GPG_ERR_NO_SECKEY)
+		if (gpg_err_code(r->status) != GPG_ERR_NO_SECKEY) {
 			ours++;
-		else if (d->nrecipients < PGP_MAX_RECIPIENTS &&
+			if (ours_r[0] == '\0' && is_hex(r->keyid,
+			    PGP_KEYID_LEN) && strcmp(r->keyid,
+			    "0000000000000000") != 0)
+				copy_upper(ours_r, r->keyid);
+		} else if (d->nrecipients < PGP_MAX_RECIPIENTS &&
 		    is_hex(r->keyid, PGP_KEYID_LEN))
 			copy_upper(d->recipients[d->nrecipients++], r->keyid);
 	}
@@ -601,6 +610,63 @@ decrypt_failure(gpgme_error_t err, gpgme_decrypt_result_t res,
 	else
 		d->enc = ENC_FAILED_CORRUPT;
 	return 0;
+}
+
+/*
+ * own_key_decrypts - does our secret subkey keyid (hex, checked) still
+ * decrypt? A probe is encrypted here to exactly that subkey and must come
+ * back. 1 yes; 0 cannot tell (no usable public subkey to encrypt to,
+ * e.g. it expired); -1 with error_r when the secret key fails (missing,
+ * unreadable, damaged: the gateway's trouble). Nothing here comes from
+ * the message but the key ID, which only selects among our own keys.
+ */
+static int
+own_key_decrypts(struct pgp *p, const char *keyid, char **error_r)
+{
+	static const char probe[] = "psirt-gate: secret key probe\n";
+	gpgme_data_t plain = NULL, cipher = NULL, out = NULL;
+	gpgme_error_t err;
+	char rcpt[PGP_KEYID_LEN + 2], *got = NULL;
+	size_t n = 0;
+	int ret = -1;
+
+	PSIRT_ASSERT(is_hex(keyid, PGP_KEYID_LEN));
+	/* "KEYID!": this very subkey, not the key's preferred one */
+	(void)snprintf(rcpt, sizeof(rcpt), "%s!", keyid);
+	if (data_from_mem(&plain, (const unsigned char *)probe,
+	    sizeof(probe) - 1, error_r) != 0)
+		goto out;
+	if ((err = gpgme_data_new(&cipher)) != 0 ||
+	    (err = gpgme_data_new(&out)) != 0) {
+		pgp_fail(error_r, err, "gpgme_data_new");
+		goto out;
+	}
+	err = gpgme_op_encrypt_ext(p->ctx, NULL, rcpt,
+	    GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO, plain,
+	    cipher);
+	if (err != 0) {
+		if (is_trouble(err))
+			pgp_fail(error_r, err, "key probe");
+		else
+			ret = 0;
+		goto out;
+	}
+	(void)gpgme_data_seek(cipher, 0, SEEK_SET);
+	err = gpgme_op_decrypt(p->ctx, cipher, out);
+	got = gpgme_data_release_and_get_mem(out, &n);
+	out = NULL;
+	if (err == 0 && got != NULL && n == sizeof(probe) - 1 &&
+	    memcmp(got, probe, n) == 0)
+		ret = 1;
+	else
+		pgp_fail(error_r, err, "the gateway's secret key %s does not "
+		    "decrypt (missing, unreadable or damaged)", keyid);
+out:
+	gpgme_free(got);
+	gpgme_data_release(out);
+	gpgme_data_release(cipher);
+	gpgme_data_release(plain);
+	return ret;
 }
 
 /*
@@ -636,6 +702,7 @@ pgp_decrypt_verify(struct pgp *p, const unsigned char *in, size_t len,
 	gpgme_decrypt_result_t res;
 	gpgme_error_t err;
 	struct sink sink;
+	char ours[PGP_KEYID_LEN + 1];
 	int ret = -1;
 
 	PSIRT_ASSERT(ok_status == ENC_PGP_MIME || ok_status == ENC_INLINE);
@@ -657,10 +724,18 @@ pgp_decrypt_verify(struct pgp *p, const unsigned char *in, size_t len,
 	if (sink.over) {
 		d->enc = ENC_FAILED_LIMIT;
 	} else if (err != 0) {
-		if (is_trouble(err) || decrypt_failure(err, res, d) != 0) {
+		if (is_trouble(err) || decrypt_failure(err, res, d, ours) != 0) {
 			pgp_fail(error_r, err, "decryption");
 			goto out;
 		}
+		/*
+		 * Encrypted to our key, yet not decrypted: the input's fault
+		 * only if our key still decrypts (a damaged key file makes
+		 * gpg-agent fail just like a garbage session key does).
+		 */
+		if (d->enc == ENC_FAILED_CORRUPT && ours[0] != '\0' &&
+		    own_key_decrypts(p, ours, error_r) < 0)
+			goto out;
 		if (pgp_ready(p, error_r) != 0)
 			goto out;
 	} else if (res == NULL || res->recipients == NULL ||
@@ -1029,8 +1104,9 @@ pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
     const char *recipient_fpr, const unsigned char *in, size_t len,
     struct buf *out, const char **micalg_r, char **error_r)
 {
-	gpgme_key_t signer = NULL, rcpt[2] = { NULL, NULL };
+	gpgme_key_t signer = NULL;
 	gpgme_data_t din = NULL, dout = NULL;
+	char recp[PGP_FPR_MAX + 4];
 	gpgme_encrypt_result_t eres;
 	gpgme_sign_result_t sres;
 	gpgme_error_t err;
@@ -1045,21 +1121,25 @@ pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
 		return pgp_fail(error_r, 0, "gateway key: not a fingerprint");
 	if (recipient_fpr != NULL && !is_fpr(recipient_fpr))
 		return PGP_RECIPIENT_UNUSABLE;
-	if (key_lookup(p, signer_fpr, 1, &signer, error_r) != 0)
+	/* The key pgp_signer() found, else a lookup: one gpg less. */
+	if (p->signer != NULL && strcmp(p->signer->subkeys->fpr,
+	    signer_fpr) == 0) {
+		signer = p->signer;
+		gpgme_key_ref(signer);
+	} else if (key_lookup(p, signer_fpr, 1, &signer, error_r) != 0)
 		goto out;
 	if (signer == NULL || !key_usable_for(signer, 0)) {
 		pgp_fail(error_r, 0, "gateway key %s: no usable secret key",
 		    signer_fpr);
 		goto out;
 	}
-	if (recipient_fpr != NULL) {
-		if (key_lookup(p, recipient_fpr, 0, &rcpt[0], error_r) != 0)
-			goto out;
-		if (rcpt[0] == NULL || !key_usable_for(rcpt[0], 1)) {
-			ret = PGP_RECIPIENT_UNUSABLE;
-			goto out;
-		}
-	}
+	/*
+	 * The recipient by fingerprint, without a key listing of its own:
+	 * gpg refuses a missing, expired or revoked key as an invalid
+	 * recipient.
+	 */
+	if (recipient_fpr != NULL)
+		(void)snprintf(recp, sizeof(recp), "--\n%s", recipient_fpr);
 	gpgme_signers_clear(p->ctx);
 	if ((err = gpgme_signers_add(p->ctx, signer)) != 0) {
 		pgp_fail(error_r, err, "gpgme_signers_add");
@@ -1073,12 +1153,13 @@ pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
 	}
 	gpgme_set_armor(p->ctx, 1);
 	if (recipient_fpr != NULL) {
-		err = gpgme_op_encrypt_sign(p->ctx, rcpt,
+		err = gpgme_op_encrypt_sign_ext(p->ctx, NULL, recp,
 		    GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO,
 		    din, dout);
 		eres = gpgme_op_encrypt_result(p->ctx);
-		if (!sink.over && eres != NULL &&
-		    eres->invalid_recipients != NULL) {
+		if (!sink.over && ((eres != NULL &&
+		    eres->invalid_recipients != NULL) ||
+		    gpg_err_code(err) == GPG_ERR_UNUSABLE_PUBKEY)) {
 			ret = PGP_RECIPIENT_UNUSABLE;
 			goto out;
 		}
@@ -1107,7 +1188,6 @@ out:
 	gpgme_data_release(din);
 	gpgme_data_release(dout);
 	gpgme_key_unref(signer);
-	gpgme_key_unref(rcpt[0]);
 	return ret;
 }
 
@@ -1383,8 +1463,12 @@ pgp_signer(struct pgp *p, const char *configured, char fpr[PGP_FPR_MAX + 1],
 	if (gpg_err_code(err) != GPG_ERR_EOF)
 		n = 0;
 	if (n == 1 && key != NULL &&
-	    strlen(key->subkeys->fpr) <= PGP_FPR_MAX)
+	    strlen(key->subkeys->fpr) <= PGP_FPR_MAX) {
 		(void)snprintf(fpr, PGP_FPR_MAX + 1, "%s", key->subkeys->fpr);
+		gpgme_key_unref(p->signer);
+		p->signer = key;	/* for pgp_sign_encrypt() */
+		key = NULL;
+	}
 	gpgme_key_unref(key);
 	if (fpr[0] != '\0')
 		return 0;

@@ -459,6 +459,12 @@ parse_message(const struct config *cfg, const struct rawmail *rm,
 		free(err);
 		err = NULL;
 	}
+	/* gpgme's one probe of gpg, here: the worker inherits it. */
+	if (pgp_init(cfg->gnupg_home, &err) < 0) {
+		log_warning("%s: gpgme: %s", qid, err);
+		free(err);
+		err = NULL;
+	}
 	if (worker_run(&wopts, intake_process, &job, r, &err) < 0) {
 		log_error("%s: worker: %s; deferring", qid, err);
 		free(err);
