@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1098,6 +1099,31 @@ micalg_name(gpgme_hash_algo_t a)
 	}
 }
 
+/*
+ * signed_by - was the signature made by key signer_fpr (its primary key,
+ * or one of its subkeys: then a listing tells)?
+ */
+static int
+signed_by(struct pgp *p, const char *sig_fpr, const char *signer_fpr,
+    char **error_r)
+{
+	gpgme_key_t key = NULL;
+	gpgme_subkey_t sk;
+	int yes = 0;
+
+	if (strcasecmp(sig_fpr, signer_fpr) == 0)
+		return 1;
+	if (key_lookup(p, signer_fpr, 1, &key, error_r) == 0 && key != NULL)
+		for (sk = key->subkeys; sk != NULL; sk = sk->next)
+			if (sk->fpr != NULL && strcasecmp(sk->fpr, sig_fpr) == 0)
+				yes = 1;
+	gpgme_key_unref(key);
+	if (!yes && *error_r == NULL)
+		pgp_fail(error_r, 0, "gpg's default key %s is not gateway_key "
+		    "%s", sig_fpr, signer_fpr);
+	return yes;
+}
+
 /* pgp_sign_encrypt - armored OpenPGP for an acknowledgement; see pgp.h */
 int
 pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
@@ -1121,14 +1147,17 @@ pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
 		return pgp_fail(error_r, 0, "gateway key: not a fingerprint");
 	if (recipient_fpr != NULL && !is_fpr(recipient_fpr))
 		return PGP_RECIPIENT_UNUSABLE;
-	/* The key pgp_signer() found, else a lookup: one gpg less. */
+	/*
+	 * The key pgp_signer() listed; else (a configured fingerprint) gpg's
+	 * default key, the first secret key, without a listing of its own:
+	 * the signature must then come from signer_fpr, checked below.
+	 */
 	if (p->signer != NULL && strcmp(p->signer->subkeys->fpr,
 	    signer_fpr) == 0) {
 		signer = p->signer;
 		gpgme_key_ref(signer);
-	} else if (key_lookup(p, signer_fpr, 1, &signer, error_r) != 0)
-		goto out;
-	if (signer == NULL || !key_usable_for(signer, 0)) {
+	}
+	if (signer != NULL && !key_usable_for(signer, 0)) {
 		pgp_fail(error_r, 0, "gateway key %s: no usable secret key",
 		    signer_fpr);
 		goto out;
@@ -1141,7 +1170,7 @@ pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
 	if (recipient_fpr != NULL)
 		(void)snprintf(recp, sizeof(recp), "--\n%s", recipient_fpr);
 	gpgme_signers_clear(p->ctx);
-	if ((err = gpgme_signers_add(p->ctx, signer)) != 0) {
+	if (signer != NULL && (err = gpgme_signers_add(p->ctx, signer)) != 0) {
 		pgp_fail(error_r, err, "gpgme_signers_add");
 		goto out;
 	}
@@ -1171,11 +1200,14 @@ pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
 		goto out;
 	}
 	if (err != 0 || sres == NULL || sres->invalid_signers != NULL ||
-	    sres->signatures == NULL) {
+	    sres->signatures == NULL || sres->signatures->fpr == NULL) {
 		pgp_fail(error_r, err, "signing with the gateway key %s",
 		    signer_fpr);
 		goto out;
 	}
+	if (signer == NULL && !signed_by(p, sres->signatures->fpr,
+	    signer_fpr, error_r))
+		goto out;
 	if (recipient_fpr == NULL && micalg_r != NULL &&
 	    (*micalg_r = micalg_name(sres->signatures->hash_algo)) == NULL) {
 		pgp_fail(error_r, 0, "unexpected signature digest");
@@ -1449,6 +1481,15 @@ pgp_signer(struct pgp *p, const char *configured, char fpr[PGP_FPR_MAX + 1],
 	int n = 0;
 
 	fpr[0] = '\0';
+	/* A configured fingerprint is taken as it is: gpg checks it. */
+	if (configured != NULL && is_fpr(configured) &&
+	    strlen(configured) <= PGP_FPR_MAX) {
+		(void)snprintf(fpr, PGP_FPR_MAX + 1, "%s", configured);
+		for (n = 0; fpr[n] != '\0'; n++)
+			if (fpr[n] >= 'a' && fpr[n] <= 'f')
+				fpr[n] = (char)(fpr[n] - 'a' + 'A');
+		return 0;
+	}
 	err = gpgme_op_keylist_start(p->ctx, configured != NULL &&
 	    configured[0] != '\0' ? configured : NULL, 1);
 	while (err == 0 && (err = gpgme_op_keylist_next(p->ctx, &next)) == 0) {

@@ -37,7 +37,10 @@
  * DIAGNOSTICS
  *	-1 with error_r (caller frees) only for the gateway's trouble: gpg
  *	missing, gpg-agent not answering, our own key unusable, out of memory.
- *	Hostile or broken input is a status and returns 0.
+ *	Hostile or broken input is a status and returns 0. A message
+ *	encrypted to one of our keys that does not decrypt is failed-corrupt
+ *	only after a probe encrypted here to that subkey decrypts; if the
+ *	probe fails too, our key is unusable (-1).
  * SECURITY
  *	Plaintext is wiped (explicit_bzero) whenever it is freed or moved, and
  *	on any gpgme error all of it is wiped and none returned (gpg writes
@@ -208,9 +211,11 @@ int pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
 
 /*
  * pgp_signer - the fingerprint of the key acknowledgements are signed
- * with: the secret key configured (gateway_key, a fingerprint), or with
- * configured NULL or "" the only secret key there is. -1 with error_r if
- * there is none, more than one, or it cannot sign.
+ * with: the one configured (gateway_key), taken as it is without a gpg
+ * run (pgp_sign_encrypt() then lets gpg sign with its default key and
+ * checks that the signature is that key's), or with configured NULL or ""
+ * the only secret key there is (listed, and kept for pgp_sign_encrypt()).
+ * -1 with error_r if there is none, more than one, or it cannot sign.
  */
 int pgp_signer(struct pgp *p, const char *configured,
     char fpr[PGP_FPR_MAX + 1], char **error_r);

@@ -9,6 +9,8 @@
 
 psirt_env_init "ack_global_per_hour = 1000" "ack_per_sender = 5"
 pgp_test_homes
+# gateway_key set (the other OpenPGP tests leave it empty: the only key)
+echo "gateway_key = $TEST_GATEWAY_FPR" >>"$T/psirt.conf"
 ACKMAIL="python3 $top_srcdir/tests/lib/ackmail.py"
 
 # ---- helpers -----------------------------------------------------------
@@ -409,6 +411,19 @@ esac
 printf 'Literal {{braces} and {case_id}\n' >"$T/templates/followup.txt"
 $RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" --check-config >/dev/null 2>&1
 is "$?" 0 "--check-config accepts {{ as a literal brace"
+
+# ---- gateway_key names a key gpg does not sign with: no ack -----------
+
+cp "$T/psirt.conf" "$T/psirt.conf.good"
+sed -i "s/^gateway_key = .*/gateway_key = $STRANGER_FPR/" "$T/psirt.conf"
+plain 'Dave <dave@example.net>' 'wrong key configured' >"$M"
+n0=$(sent)
+deliver dave@example.net "$M"
+is "$?" 0 "gateway_key not ours: the report is stored, exit 0"
+is "$(sent)" "$n0" "gateway_key not ours: nothing sent"
+check "gateway_key not ours: the log says why" \
+    grep -q "is not gateway_key $STRANGER_FPR" "$T/log"
+cp "$T/psirt.conf.good" "$T/psirt.conf"
 
 # ---- the audit log covers acknowledgements ------------------------------
 
