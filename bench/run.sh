@@ -86,6 +86,8 @@ config() {
 		echo "gateway_address = security@example.test"
 		echo "sendmail_command = $S/bin/bench-sendmail"
 		echo "template_dir = $S/templates"
+		# named, as an admin would: no key listing per ack
+		echo "gateway_key = $TEST_GATEWAY_FPR"
 		for kv in "$@"; do echo "$kv"; done
 	} >"$S/m$_p/psirt.conf"
 }
