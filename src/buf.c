@@ -77,6 +77,27 @@ buf_reserve(struct buf *b, size_t extra)
 	return BUF_OK;
 }
 
+/* buf_presize - see buf.h */
+int
+buf_presize(struct buf *b, size_t total)
+{
+	unsigned char *grown;
+
+	if (total > b->max)
+		return BUF_LIMIT;
+	if (total + 1 <= b->alloc)
+		return BUF_OK;
+	grown = xmalloc(total + 1);
+	if (b->data != NULL) {
+		memcpy(grown, b->data, b->len + 1);
+		xfree_wipe(b->data, b->alloc);
+	} else
+		grown[0] = '\0';
+	b->data = grown;
+	b->alloc = total + 1;
+	return BUF_OK;
+}
+
 /* buf_append - append bytes; BUF_LIMIT past the cap */
 int
 buf_append(struct buf *b, const void *p, size_t len)

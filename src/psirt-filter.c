@@ -426,10 +426,11 @@ retry_acks(const struct config *cfg)
 
 /*
  * parse_message - the worker's report on a spooled message (quarantined
- * past max_message_size without a worker); -1 (logged) to defer
+ * past max_message_size without a worker); rm->data is freed meanwhile.
+ * -1 (logged) to defer
  */
 static int
-parse_message(const struct config *cfg, const struct rawmail *rm,
+parse_message(const struct config *cfg, struct rawmail *rm,
     const char *hook, const char *qid, struct report **r)
 {
 	struct worker_opts wopts;
@@ -446,6 +447,7 @@ parse_message(const struct config *cfg, const struct rawmail *rm,
 	wopts.timeout = cfg->worker_timeout;
 	wopts.max_result = 3 * cfg->limits.max_message_size + 1024 * 1024;
 	wopts.test_hook = hook;
+	wopts.input = &rm->data;	/* not needed after the fork */
 	job.msg = rm->data.data != NULL ? rm->data.data :
 	    (const unsigned char *)"";
 	job.len = rm->data.len;

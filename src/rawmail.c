@@ -59,7 +59,7 @@ rawmail_spool(int fd, const char *spool_dir, size_t max, struct rawmail *rm,
 	char *tmp = path_join(spool_dir, ".tmp.XXXXXX");
 	int out = -1, err, rc = -1;
 	ssize_t n;
-	size_t keep;
+	size_t keep = 0;
 
 	memset(rm, 0, sizeof(*rm));
 	buf_init(&rm->data, max);
@@ -75,12 +75,8 @@ rawmail_spool(int fd, const char *spool_dir, size_t max, struct rawmail *rm,
 	while ((n = safeio_read_some(fd, chunk, RAWMAIL_CHUNK)) > 0) {
 		sha256_update(&sha, chunk, (size_t)n);
 		rm->size += (size_t)n;
-		keep = rm->size <= max ? (size_t)n :
-		    (rm->data.len < max ? max - rm->data.len : 0);
 		if (rm->size > max)
 			rm->over_limit = 1;
-		if (keep > 0)
-			(void)buf_append(&rm->data, chunk, keep);
 		if (safeio_write_all(out, chunk, (size_t)n) < 0) {
 			rawmail_error(error_r, "cannot write", tmp, errno);
 			goto out;
@@ -111,6 +107,24 @@ rawmail_spool(int fd, const char *spool_dir, size_t max, struct rawmail *rm,
 	if (safeio_fsync_dir(spool_dir) < 0) {
 		rawmail_error(error_r, "cannot fsync directory", spool_dir,
 		    errno);
+		goto out;
+	}
+	/*
+	 * The copy to parse is read back from the page cache once its size
+	 * is known: one allocation, not a doubling buffer (twice the mail).
+	 */
+	keep = rm->size <= max ? rm->size : max;
+	if ((out = open(rm->path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    buf_presize(&rm->data, keep) != BUF_OK) {
+		rawmail_error(error_r, "cannot read back", rm->path, errno);
+		goto out;
+	}
+	while (rm->data.len < keep && (n = safeio_read_some(out, chunk,
+	    RAWMAIL_CHUNK < keep - rm->data.len ? RAWMAIL_CHUNK :
+	    keep - rm->data.len)) > 0)
+		(void)buf_append(&rm->data, chunk, (size_t)n);
+	if (rm->data.len != keep) {
+		rawmail_error(error_r, "cannot read back", rm->path, errno);
 		goto out;
 	}
 	rc = 0;

@@ -43,6 +43,12 @@ static const struct {
 
 #define STR_FIELD(r, i) ((char **)((char *)(r) + str_fields[i].off))
 
+/* An encoding pass: out NULL only counts. */
+struct enc {
+	struct buf *out;
+	size_t n;
+};
+
 /* report_new - an empty report */
 struct report *
 report_new(void)
@@ -53,6 +59,14 @@ report_new(void)
 	r->encryption = ENC_NONE;
 	r->signature = SIG_NONE;
 	return r;
+}
+
+/* borrowed - p lies in the decoded buffer (not a copy of its own) */
+static int
+borrowed(const struct report *r, const unsigned char *p)
+{
+	return r->backing != NULL && p >= r->backing &&
+	    p < r->backing + r->backing_len;
 }
 
 /* report_free - release everything and NULL the pointer */
@@ -72,9 +86,12 @@ report_free(struct report **rp)
 		free(r->att[i].name);
 		free(r->att[i].declared_type);
 		free(r->att[i].sniffed_type);
-		xfree_wipe(r->att[i].data, r->att[i].size);
+		if (!borrowed(r, r->att[i].data))
+			xfree_wipe(r->att[i].data, r->att[i].size);
 	}
 	free(r->att);
+	if (r->backing_owned)
+		xfree_wipe(r->backing, r->backing_len);
 	free(r);
 	*rp = NULL;
 }
@@ -128,34 +145,37 @@ report_add_attachment(struct report *r, const char *name,
 
 /* put - one record */
 static int
-put(struct buf *out, char tag, const void *p, size_t len)
+put(struct enc *e, char tag, const void *p, size_t len)
 {
 	unsigned char hdr[5];
 
 	if (len > UINT32_MAX)
 		return BUF_LIMIT;
+	e->n += sizeof(hdr) + len;
+	if (e->out == NULL)
+		return BUF_OK;
 	hdr[0] = (unsigned char)tag;
 	hdr[1] = (unsigned char)(len >> 24);
 	hdr[2] = (unsigned char)(len >> 16);
 	hdr[3] = (unsigned char)(len >> 8);
 	hdr[4] = (unsigned char)len;
-	if (buf_append(out, hdr, sizeof(hdr)) != BUF_OK)
+	if (buf_append(e->out, hdr, sizeof(hdr)) != BUF_OK)
 		return BUF_LIMIT;
-	return buf_append(out, p, len);
+	return buf_append(e->out, p, len);
 }
 
-/* put_str - one string record, nothing for NULL */
+/* put_str - a string record; nothing for NULL */
 static int
-put_str(struct buf *out, char tag, const char *s)
+put_str(struct enc *e, char tag, const char *s)
 {
 	if (s == NULL)
 		return BUF_OK;
-	return put(out, tag, s, strlen(s));
+	return put(e, tag, s, strlen(s));
 }
 
-/* report_encode - serialize */
-int
-report_encode(const struct report *r, struct buf *out)
+/* encode - every record, counted in e->n and written to e->out if set */
+static int
+encode(const struct report *r, struct enc *e)
 {
 	unsigned char flags[4];
 	size_t i;
@@ -165,24 +185,37 @@ report_encode(const struct report *r, struct buf *out)
 	flags[1] = (unsigned char)(r->flags >> 16);
 	flags[2] = (unsigned char)(r->flags >> 8);
 	flags[3] = (unsigned char)r->flags;
-	rc |= put_str(out, 'P', processing_to_str(r->processing));
-	rc |= put_str(out, 'E', enc_status_to_str(r->encryption));
-	rc |= put_str(out, 'S', sig_status_to_str(r->signature));
-	rc |= put(out, 'G', flags, sizeof(flags));
+	rc |= put_str(e, 'P', processing_to_str(r->processing));
+	rc |= put_str(e, 'E', enc_status_to_str(r->encryption));
+	rc |= put_str(e, 'S', sig_status_to_str(r->signature));
+	rc |= put(e, 'G', flags, sizeof(flags));
 	for (i = 0; i < PSIRT_NELEM(str_fields); i++)
-		rc |= put_str(out, str_fields[i].tag,
+		rc |= put_str(e, str_fields[i].tag,
 		    *STR_FIELD((struct report *)r, i));
 	if (r->body != NULL)
-		rc |= put(out, 'B', r->body, r->body_len);
+		rc |= put(e, 'B', r->body, r->body_len);
 	for (i = 0; i < r->natt; i++) {
-		rc |= put(out, 'A', "", 0);
-		rc |= put_str(out, 'n', r->att[i].name);
-		rc |= put_str(out, 't', r->att[i].declared_type);
-		rc |= put_str(out, 'y', r->att[i].sniffed_type);
-		rc |= put(out, 'c', r->att[i].data, r->att[i].size);
+		rc |= put(e, 'A', "", 0);
+		rc |= put_str(e, 'n', r->att[i].name);
+		rc |= put_str(e, 't', r->att[i].declared_type);
+		rc |= put_str(e, 'y', r->att[i].sniffed_type);
+		rc |= put(e, 'c', r->att[i].data, r->att[i].size);
 	}
-	rc |= put(out, 'Z', "", 0);
+	rc |= put(e, 'Z', "", 0);
 	return rc != 0 ? BUF_LIMIT : BUF_OK;
+}
+
+/* report_encode - serialize: sized first, so out is allocated once */
+int
+report_encode(const struct report *r, struct buf *out)
+{
+	struct enc e = { NULL, 0 };
+
+	if (encode(r, &e) != BUF_OK || e.n > out->max - out->len ||
+	    buf_presize(out, out->len + e.n) != BUF_OK)
+		return BUF_LIMIT;
+	e.out = out;
+	return encode(r, &e);
 }
 
 /* fail - set a decode error message */
@@ -227,7 +260,9 @@ decode_field(struct report *r, char tag, const unsigned char *v, size_t len,
 		if (*cur == NULL || (*cur)->size != 0)
 			return fail(error_r, tag, "content out of place");
 		free((*cur)->data);
-		(*cur)->data = (unsigned char *)xmemdup(v, len);
+		/* Within the buffer report_decode_buf() hands over: kept. */
+		(*cur)->data = r->backing != NULL ? (unsigned char *)v :
+		    (unsigned char *)xmemdup(v, len);
 		(*cur)->size = len;
 		sha256_hex(v, len, (*cur)->sha256);
 		return 0;
@@ -283,16 +318,18 @@ decode_field(struct report *r, char tag, const unsigned char *v, size_t len,
 	return 0;
 }
 
-/* report_decode - parse untrusted bytes into a new report */
-int
-report_decode(const unsigned char *p, size_t len, struct report **r_r,
-    char **error_r)
+/* decode - the records of p; content kept in backing when it is set */
+static int
+decode(const unsigned char *p, size_t len, unsigned char *backing,
+    size_t backing_len, struct report **r_r, char **error_r)
 {
 	struct report *r = report_new();
 	struct attachment *cur = NULL;
 	size_t pos = 0, vlen;
 	char tag;
 
+	r->backing = backing;
+	r->backing_len = backing_len;
 	while (pos < len) {
 		if (len - pos < 5) {
 			fail(error_r, 0, "truncated header");
@@ -322,6 +359,7 @@ report_decode(const unsigned char *p, size_t len, struct report **r_r,
 					fail(error_r, 'A', "no name");
 					goto bad;
 				}
+			r->backing_owned = backing != NULL;
 			*r_r = r;
 			return 0;
 		}
@@ -333,4 +371,30 @@ report_decode(const unsigned char *p, size_t len, struct report **r_r,
 bad:
 	report_free(&r);
 	return -1;
+}
+
+/* report_decode - parse untrusted bytes into a new report */
+int
+report_decode(const unsigned char *p, size_t len, struct report **r_r,
+    char **error_r)
+{
+	return decode(p, len, NULL, 0, r_r, error_r);
+}
+
+/* report_decode_buf - see report.h */
+int
+report_decode_buf(struct buf *b, size_t off, struct report **r_r,
+    char **error_r)
+{
+	if (b->data == NULL || off > b->len) {
+		*error_r = xstrdup("result: truncated header");
+		return -1;
+	}
+	if (decode(b->data + off, b->len - off, b->data, b->alloc, r_r,
+	    error_r) < 0)
+		return -1;
+	/* The report owns the storage now. */
+	b->data = NULL;
+	b->len = b->alloc = 0;
+	return 0;
 }

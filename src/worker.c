@@ -34,12 +34,16 @@
  * DIAGNOSTICS
  *	-1 with error_r only when pipe() or fork() fail.
  * SECURITY
- *	The parent never trusts the result: report_decode() checks it.
+ *	The result on the pipe: its length (RESULT_HEADER bytes, big-endian),
+ *	then report_encode()'s records. The parent allocates once for the
+ *	length claimed (within max_result) and never trusts the result:
+ *	report_decode_buf() checks it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -57,6 +61,7 @@
 #define WORKER_EXIT_NOMEM 3
 #define WORKER_EXIT_TEMPFAIL 4
 #define WORKER_MAX_FDS 64
+#define RESULT_HEADER 8			/* the result's length, big-endian */
 
 /* child_nomem - out of memory inside the worker: a limit, not a retry */
 static void
@@ -89,8 +94,10 @@ child_limits(const struct worker_opts *opts)
 PSIRT_NORETURN static void
 child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 {
+	unsigned char hdr[RESULT_HEADER];
 	struct report *r;
 	struct buf out;
+	size_t i;
 	int devnull;
 
 	timing_worker_start();
@@ -135,7 +142,12 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 		(void)report_encode(r, &out);
 	}
 	report_free(&r);
-	if (safeio_write_all(wfd, out.data, out.len) < 0)
+	/* Its length first, so that the parent allocates once. */
+	for (i = 0; i < RESULT_HEADER; i++)
+		hdr[i] = (unsigned char)((uint64_t)out.len >>
+		    (8 * (RESULT_HEADER - 1 - i)));
+	if (safeio_write_all(wfd, hdr, sizeof(hdr)) < 0 ||
+	    safeio_write_all(wfd, out.data, out.len) < 0)
 		_exit(1);
 	timing_worker_send();
 	_exit(0);
@@ -158,8 +170,10 @@ read_result(int fd, const struct worker_opts *opts, struct buf *res)
 	unsigned char chunk[65536];
 	long long end = now_ms() + (long long)opts->timeout * 1000;
 	struct pollfd pfd;
+	uint64_t claim;
 	ssize_t n;
-	int rc;
+	size_t i;
+	int rc, sized = 0;
 
 	for (;;) {
 		long long left = end - now_ms();
@@ -182,6 +196,14 @@ read_result(int fd, const struct worker_opts *opts, struct buf *res)
 			return "worker-crash";
 		if (buf_append(res, chunk, (size_t)n) != BUF_OK)
 			return "limit:result-size";
+		if (!sized && res->len >= RESULT_HEADER) {
+			/* The worker's word for its length: capped anyway. */
+			for (i = 0, claim = 0; i < RESULT_HEADER; i++)
+				claim = claim << 8 | res->data[i];
+			sized = 1;
+			if (claim <= res->max - RESULT_HEADER)
+				(void)buf_presize(res, claim + RESULT_HEADER);
+		}
 	}
 }
 
@@ -237,13 +259,18 @@ worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
 		child_main(opts, p[1], fn, arg);
 	}
 	(void)close(p[1]);
-	buf_init(&res, opts->max_result);
+	/* The worker has its own copy now: the parent's goes before the
+	 * result comes in (peak memory: one of them, not both). */
+	if (opts->input != NULL)
+		buf_free(opts->input);
+	buf_init(&res, opts->max_result + RESULT_HEADER);
 	why = read_result(p[0], opts, &res);
 	(void)close(p[0]);
 	why = reap(pid, why);
 	timing_worker_collect();
 	*r_r = NULL;
-	if (why == NULL && report_decode(res.data, res.len, r_r, &derr) < 0) {
+	if (why == NULL && report_decode_buf(&res, RESULT_HEADER, r_r,
+	    &derr) < 0) {
 		why = "worker-crash";
 		free(derr);
 	}

@@ -32,6 +32,11 @@ void buf_init(struct buf *b, size_t max);
 void buf_free(struct buf *b);
 /* buf_reset - forget the content, keep the storage */
 void buf_reset(struct buf *b);
+/*
+ * buf_presize - room for total bytes in all (plus the NUL), allocated at
+ * once when the size is known: no doubling; BUF_LIMIT past the cap
+ */
+int buf_presize(struct buf *b, size_t total);
 /* buf_append - append bytes; BUF_LIMIT past the cap */
 int buf_append(struct buf *b, const void *p, size_t len);
 /* buf_puts - append a C string */

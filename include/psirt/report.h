@@ -42,7 +42,10 @@ struct report {
 	char *quarantine_reason;	/* NULL when stored */
 	enum enc_status encryption;
 	enum sig_status signature;
-	char *signer_fpr;		/* primary fingerprint, good sig only */
+	char *signer_fpr;		/* primary fingerprint of a known
+					 * signing key (all but none,
+					 * unknown-key, bad, partial); the
+					 * reporter key only if good */
 	unsigned int flags;		/* enum msg_flag bits */
 	char *message_id;		/* sanitized, without the <> */
 	char *from;			/* sanitized From as displayed */
@@ -58,6 +61,10 @@ struct report {
 	struct attachment *att;
 	size_t natt;
 	size_t att_alloc;
+	/* report_decode_buf(): attachment contents point into this */
+	unsigned char *backing;
+	size_t backing_len;
+	int backing_owned;
 };
 
 /* report_new - an empty report: stored, no encryption, no signature */
@@ -77,6 +84,13 @@ struct attachment *report_add_attachment(struct report *r, const char *name,
 int report_encode(const struct report *r, struct buf *out);
 /* report_decode - parse untrusted bytes into a new report */
 int report_decode(const unsigned char *p, size_t len, struct report **r_r,
+    char **error_r);
+/*
+ * report_decode_buf - the same for b's bytes from off; on success the
+ * report takes b's storage (b is left empty) and attachment contents stay
+ * in it instead of being copied
+ */
+int report_decode_buf(struct buf *b, size_t off, struct report **r_r,
     char **error_r);
 
 #endif

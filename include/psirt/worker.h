@@ -22,6 +22,7 @@
 #define PSIRT_WORKER_H
 
 #include <stddef.h>
+#include "psirt/buf.h"
 #include "psirt/report.h"
 
 struct worker_opts {
@@ -29,6 +30,8 @@ struct worker_opts {
 	unsigned long timeout;		/* seconds, wall clock */
 	size_t max_result;		/* bytes the parent accepts */
 	const char *test_hook;	/* "worker-hang", "worker-crash", NULL */
+	struct buf *input;	/* freed in the parent once the worker has
+				 * its copy (the raw mail), or NULL */
 };
 
 /*

@@ -39,5 +39,14 @@ main(void)
 	TAP_LONG_EQ(buf_append(&b, big, (size_t)-1), BUF_LIMIT,
 		    "huge append refused");
 	buf_free(&b);
+	buf_init(&b, 100);
+	TAP_LONG_EQ(buf_presize(&b, 101), BUF_LIMIT, "presize past the cap");
+	TAP_LONG_EQ(buf_presize(&b, 50), BUF_OK, "presize");
+	TAP_LONG_EQ(b.alloc, 51, "presize allocates exactly");
+	(void)buf_append(&b, "0123456789", 10);
+	TAP_LONG_EQ(buf_presize(&b, 20), BUF_OK, "presize below: no change");
+	TAP_LONG_EQ(b.alloc, 51, "no reallocation when it fits");
+	TAP_STR_EQ(buf_cstr(&b), "0123456789", "content kept");
+	buf_free(&b);
 	return tap_done();
 }

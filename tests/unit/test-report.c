@@ -122,6 +122,25 @@ main(void)
 		} else
 			free(err);
 	TAP_LONG_EQ(i, b.len, "every truncation refused");
+	/* Encoded in one allocation of exactly its size. */
+	TAP_LONG_EQ(b.alloc, b.len + 1, "encode allocates once, exactly");
+	/* report_decode_buf: the report takes the buffer, no copy. */
+	TAP_LONG_EQ(report_decode_buf(&b, 0, &d, &err), 0, "decode_buf");
+	TAP_OK(b.data == NULL && b.len == 0, "decode_buf takes the storage");
+	TAP_OK(d != NULL && d->natt == 1 && d->backing != NULL &&
+	    d->att[0].data >= d->backing &&
+	    d->att[0].data < d->backing + d->backing_len &&
+	    memcmp(d->att[0].data, "a\0b", 3) == 0,
+	    "decode_buf: the content stays in the buffer, unchanged");
+	report_free(&d);
+	buf_init(&b, 64);
+	(void)buf_append(&b, "Pxxxx", 5);
+	TAP_LONG_EQ(report_decode_buf(&b, 0, &d, &err), -1,
+	    "decode_buf of garbage: refused");
+	free(err);
+	err = NULL;
+	TAP_OK(b.data != NULL && b.len == 5,
+	    "a refused buffer stays the caller's");
 	buf_free(&b);
 	report_free(&r);
 	TAP_OK(r == NULL, "report_free NULLs the pointer");
