@@ -37,8 +37,10 @@
  *
  *	Every OpenPGP decision on a part ends the body as a note line, below
  *	"----- OpenPGP (psirt-gate) -----": our words, hex key IDs and the
- *	attachment names as stored (sanitized), never decrypted text. A
- *	signer fingerprint is kept only for a good signature (report.h).
+ *	attachment names as stored (sanitized), never decrypted text. The
+ *	signer fingerprint of the whole message is kept whenever pgp gives
+ *	one (the key is in the keyring: good, good-uid-mismatch, expired-key,
+ *	revoked-key, weak-hash), never for a partial signature (report.h).
  *	Plain mail never initialises gpgme.
  * LIMITS
  *	A limit hit quarantines the message with reason limit:<name>.
@@ -59,6 +61,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "psirt/agent.h"
 #include "psirt/buf.h"
 #include "psirt/classify.h"
 #include "psirt/intake.h"
@@ -76,6 +79,8 @@
 #define NOTES_HEAD "----- OpenPGP (psirt-gate) -----\n"
 #define PLACEHOLDER_SUBJECT "..."
 #define UNSIGNED_MARK "[unsigned text follows]\n"
+/* How long the gpg-agent may take to greet us (well under worker_timeout) */
+#define AGENT_PROBE_MS 5000
 /* Header flags of an inner entity that say nothing about the message. */
 #define INNER_HEADER_FLAGS \
 	(FLAG_NO_FROM | FLAG_MULTIPLE_FROM | FLAG_SENDER_HEADER)
@@ -91,6 +96,7 @@ struct intake {
 	int have_enc;			/* parts: encrypted data seen */
 	enum enc_status enc;		/* parts: the combined word */
 	enum sig_status sig;		/* parts: the combined word */
+	int agent_ok;			/* the gpg-agent greeted us */
 };
 
 /* quarantine_limit - quarantine with reason limit:<name> */
@@ -173,13 +179,16 @@ part_sig(struct intake *st, enum sig_status s)
 		st->sig = s;
 }
 
-/* set_sig - the signature of the whole message; fingerprint if good */
+/*
+ * set_sig - the signature of the whole message and, when pgp knows the
+ * key, its primary fingerprint (the case's reporter key is only ever
+ * taken from a good one: store.c)
+ */
 static void
 set_sig(struct report *r, const struct pgp_verify *v)
 {
 	r->signature = v->sig;
-	report_set(&r->signer_fpr, v->sig == SIG_GOOD && v->fpr[0] != '\0' ?
-	    v->fpr : NULL);
+	report_set(&r->signer_fpr, v->fpr[0] != '\0' ? v->fpr : NULL);
 }
 
 /* crypto_ready - gpgme set up and a context open, on first use */
@@ -203,6 +212,28 @@ crypto_ready(struct intake *st)
 }
 
 /*
+ * agent_ready - before the first decryption (only decryption needs the
+ * secret key, hence the agent): an agent that holds its socket but does
+ * not answer would hang gpg until worker_timeout; it is the gateway's
+ * trouble, so the message is deferred instead
+ */
+static int
+agent_ready(struct intake *st)
+{
+	char *err = NULL;
+
+	if (st->agent_ok)
+		return 0;
+	if (agent_probe(st->job->gnupg_home, AGENT_PROBE_MS, &err) < 0) {
+		log_error("%s: %s; deferring", log_id(st), err);
+		free(err);
+		return -1;
+	}
+	st->agent_ok = 1;
+	return 0;
+}
+
+/*
  * decrypt - decrypt p with what is left of max_decrypted_size; d is to
  * be freed with pgp_decrypt_free() when this returns 0
  */
@@ -213,7 +244,7 @@ decrypt(struct intake *st, const unsigned char *p, size_t len,
 	size_t max = st->job->limits->max_decrypted_size;
 	char *err = NULL;
 
-	if (crypto_ready(st) < 0)
+	if (agent_ready(st) < 0 || crypto_ready(st) < 0)
 		return -1;
 	timing_phase(TIMING_GPG);
 	if (pgp_decrypt_verify(st->pgp, p != NULL ? p :
@@ -673,6 +704,8 @@ whole_encrypted(struct intake *st, const struct mime_tree *t,
 {
 	const struct mime_part *data = &t->parts[it->data];
 	struct pgp_decrypt d;
+	struct attachment *a;
+	size_t n;
 	int ret = 0;
 
 	if (decrypt(st, data->content, data->content_len, ENC_PGP_MIME,
@@ -683,10 +716,17 @@ whole_encrypted(struct intake *st, const struct mime_tree *t,
 		note_failure(st, "the message", &d);
 	else {
 		set_sig(st->r, &d.verify);
+		/* The outer view (the ciphertext) gives way to the inner. */
+		report_clear_attachments(st->r);
 		ret = open_plaintext(st, d.plain.data != NULL ? d.plain.data :
 		    (const unsigned char *)"", d.plain.len);
-		add_plain(st, "decrypted-message.eml", "message/rfc822",
-		    d.plain.data, d.plain.len);
+		/* The plaintext itself becomes the attachment, not a copy. */
+		n = d.plain.len;
+		a = report_take_attachment(st->r, "decrypted-message.eml",
+		    "message/rfc822", d.plain.data != NULL ?
+		    (unsigned char *)buf_steal(&d.plain) : NULL, n);
+		a->sniffed_type = xstrdup(sanitize_sniff_type(a->data,
+		    a->size));
 	}
 	pgp_decrypt_free(&d);
 	return ret;

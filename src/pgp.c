@@ -711,6 +711,12 @@ pgp_decrypt_verify(struct pgp *p, const unsigned char *in, size_t len,
 	d->enc = ENC_FAILED_CORRUPT;
 	d->verify.sig = SIG_NONE;
 	buf_init(&d->plain, cap_max(max_decrypted_size));
+	/*
+	 * Room for about the ciphertext's size at once (pages not written
+	 * cost nothing): no doubling of a large plaintext, which would hold
+	 * it twice for a moment.
+	 */
+	(void)buf_presize(&d->plain, len < d->plain.max ? len : d->plain.max);
 	sink.b = &d->plain;
 	sink.over = 0;
 	if (data_from_mem(&cipher, in, len, error_r) != 0)
@@ -725,7 +731,8 @@ pgp_decrypt_verify(struct pgp *p, const unsigned char *in, size_t len,
 	if (sink.over) {
 		d->enc = ENC_FAILED_LIMIT;
 	} else if (err != 0) {
-		if (is_trouble(err) || decrypt_failure(err, res, d, ours) != 0) {
+		if (is_trouble(err) ||
+		    decrypt_failure(err, res, d, ours) != 0) {
 			pgp_fail(error_r, err, "decryption");
 			goto out;
 		}

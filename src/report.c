@@ -82,13 +82,7 @@ report_free(struct report **rp)
 		free(*STR_FIELD(r, i));
 	if (r->body != NULL)
 		xfree_wipe(r->body, r->body_len);
-	for (i = 0; i < r->natt; i++) {
-		free(r->att[i].name);
-		free(r->att[i].declared_type);
-		free(r->att[i].sniffed_type);
-		if (!borrowed(r, r->att[i].data))
-			xfree_wipe(r->att[i].data, r->att[i].size);
-	}
+	report_clear_attachments(r);
 	free(r->att);
 	if (r->backing_owned)
 		xfree_wipe(r->backing, r->backing_len);
@@ -120,6 +114,38 @@ report_quarantine(struct report *r, const char *reason)
 {
 	r->processing = PROC_QUARANTINED;
 	report_set(&r->quarantine_reason, reason);
+}
+
+/* report_take_attachment - see report.h */
+struct attachment *
+report_take_attachment(struct report *r, const char *name,
+    const char *declared_type, unsigned char *data, size_t size)
+{
+	struct attachment *a;
+
+	a = report_add_attachment(r, name, declared_type,
+	    (const unsigned char *)"", 0);
+	free(a->data);
+	a->data = data != NULL ? data : (unsigned char *)xstrdup("");
+	a->size = data != NULL ? size : 0;
+	sha256_hex(a->data, a->size, a->sha256);
+	return a;
+}
+
+/* report_clear_attachments - drop every attachment (contents wiped) */
+void
+report_clear_attachments(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->natt; i++) {
+		free(r->att[i].name);
+		free(r->att[i].declared_type);
+		free(r->att[i].sniffed_type);
+		if (!borrowed(r, r->att[i].data))
+			xfree_wipe(r->att[i].data, r->att[i].size);
+	}
+	r->natt = 0;
 }
 
 /* report_add_attachment - append a copy of the content */

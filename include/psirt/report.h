@@ -80,6 +80,11 @@ void report_quarantine(struct report *r, const char *reason);
 /* report_add_attachment - append a copy of the content; digest computed */
 struct attachment *report_add_attachment(struct report *r, const char *name,
     const char *declared_type, const unsigned char *data, size_t size);
+/* report_take_attachment - the same, taking data (malloc'd) as it is */
+struct attachment *report_take_attachment(struct report *r, const char *name,
+    const char *declared_type, unsigned char *data, size_t size);
+/* report_clear_attachments - drop every attachment (contents wiped) */
+void report_clear_attachments(struct report *r);
 /* report_encode - serialize; BUF_LIMIT if out's cap is too small */
 int report_encode(const struct report *r, struct buf *out);
 /* report_decode - parse untrusted bytes into a new report */
