@@ -203,5 +203,5 @@ encrypted warm 999999 5000 0
 	    -e 's/{arrived_encrypted}/yes/g' \
 	    -e "s/{gateway_fingerprint}/$TEST_GATEWAY_FPR/g" \
 	    "$top_srcdir/etc/templates/ack.txt"
-	words 7 $((1536 - 1100))
+	words 7 $((1536 - 960))
 } >"$out/ack.txt"

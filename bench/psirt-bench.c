@@ -632,8 +632,8 @@ run_jobs(struct job *jobs, size_t njobs, int par, const char *config)
 		for (i = 0; i < np; i++) {
 			j = who[i];
 			/* An entry of a step that has ended since the poll. */
-			if (pfd[i].revents == 0 || gen[i] != (unsigned int)j->step
-			    || j->out->done)
+			if (pfd[i].revents == 0 || j->out->done ||
+			    gen[i] != (unsigned int)j->step)
 				continue;
 			if (pfd[i].fd == j->in_fd) {
 				feed(j);
@@ -950,8 +950,9 @@ print_tables(void)
 			stats_of(&modes[m], S_FLOOR, c, &fl);
 			stats_of(&modes[m], S_FILTER, c, &fi);
 			ratio = fi.median / fl.median;
-			printf("%2d %-6s %4zu | %8.2f %8.2f %7.1f | %8.2f %8.2f "
-			    "%7.1f | %6.2f  ", modes[m].par, cls_name[c],
+			printf("%2d %-6s %4zu | %8.2f %8.2f %7.1f | "
+			    "%8.2f %8.2f %7.1f | %6.2f  ", modes[m].par,
+			    cls_name[c],
 			    fi.n + fi.failed, fl.median, fl.p90, fl.rate,
 			    fi.median, fi.p90, fi.rate, ratio);
 			if (modes[m].par != 1)
@@ -965,15 +966,15 @@ print_tables(void)
 			} else {
 				printf("b/a <= %.1f: %s\n", TARGET_RATIO,
 				    verdict(ratio, TARGET_RATIO));
-				rc = snprintf(what, sizeof(what), "%s encrypted "
-				    "signed report, b/a of medians (P=1)",
-				    cls_name[c]);
+				rc = snprintf(what, sizeof(what), "%s "
+				    "encrypted signed report, b/a of "
+				    "medians (P=1)", cls_name[c]);
 				if (rc > 0 && (size_t)rc < sizeof(what))
 					add_target(what, ratio, TARGET_RATIO);
 			}
 			if (fl.failed || fi.failed)
-				printf("   ^ failed runs: floor %zu, filter %zu\n",
-				    fl.failed, fi.failed);
+				printf("   ^ failed runs: floor %zu, "
+				    "filter %zu\n", fl.failed, fi.failed);
 			if (c != C_PLAIN && fi.sig_good != fi.n)
 				printf("   ^ filter: %zu of %zu stored with "
 				    "sig=good\n", fi.sig_good, fi.n);
@@ -1085,8 +1086,9 @@ write_json(void)
 			for (s = 0; s < S_N; s++) {
 				stats_of(&modes[m], s, c, &st);
 				med[s] = st.median;
-				fprintf(f, "\"%s\": {\"n\": %zu, \"failed\": %zu, ",
-				    side_name[s], st.n, st.failed);
+				fprintf(f, "\"%s\": {\"n\": %zu, "
+				    "\"failed\": %zu, ", side_name[s], st.n,
+				    st.failed);
 				jnum(f, "median_ms", st.median);
 				fprintf(f, ", ");
 				jnum(f, "p90_ms", st.p90);
@@ -1096,10 +1098,12 @@ write_json(void)
 				jnum(f, "mean_ms", st.mean_wall);
 				if (s == S_FILTER) {
 					fprintf(f, ", \"sig_good\": %zu, "
-					    "\"timed\": %zu, \"breakdown_mean_ms"
-					    "\": {", st.sig_good, st.timed);
+					    "\"timed\": %zu, "
+					    "\"breakdown_mean_ms\": {",
+					    st.sig_good, st.timed);
 					for (k = 0; k <= F_TOTAL; k++) {
-						jnum(f, field_name[k], st.mean[k]);
+						jnum(f, field_name[k],
+						    st.mean[k]);
 						fprintf(f, ", ");
 					}
 					jnum(f, "spawn_exit", st.mean_rest);

@@ -11,9 +11,10 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# tmux: tests/e2e/test-terminal.sh reads psirt show in a real terminal.
 PACKAGES="build-essential autoconf automake pkg-config libgpgme-dev
 libgpg-error-dev libetpan-dev libsqlite3-dev gnupg python3 util-linux
-passwd binutils procps"
+passwd binutils procps tmux"
 # make check-postfix: a real Postfix (installed without configuring the
 # host's mail system: debconf "No configuration") and the SMTP client swaks.
 POSTFIX_PACKAGES="postfix swaks"

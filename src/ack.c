@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "psirt/ack.h"
+#include "psirt/agent.h"
 #include "psirt/log.h"
 #include "psirt/mime.h"
 #include "psirt/pgp.h"
@@ -28,6 +29,7 @@
 #define ACK_MAX_ARGS 16
 #define ACK_MAX_ADDRESS 254		/* RFC 5321 path */
 #define ACK_MAX_MAIL (1024 * 1024)
+#define ACK_AGENT_PROBE_MS 5000
 
 extern char **environ;
 
@@ -525,9 +527,9 @@ deliver_one(struct store *st, struct pgp *p, const struct config *cfg,
 		    job->recipient, &mail, &failure);
 	to = text_printable_str(job->recipient, 200);
 	if (failure == NULL)
-		log_info("%s: ack to=<%s>, kind=%s, %s, status=sent", job->case_id,
-		    to, job->kind, enc_to != NULL ? "signed+encrypted" :
-		    "signed");
+		log_info("%s: ack to=<%s>, kind=%s, %s, status=sent",
+		    job->case_id, to, job->kind, enc_to != NULL ?
+		    "signed+encrypted" : "signed");
 	else
 		log_warning("%s: ack to=<%s>, kind=%s, attempt=%lld, "
 		    "status=deferred (%s)", job->case_id, to, job->kind,
@@ -550,6 +552,17 @@ ack_deliver(struct store *st, struct pgp *p, const struct config *cfg,
 	long long after = 0;
 	size_t i;
 	int got, rc = 0;
+	char *err = NULL;
+
+	/*
+	 * A hung gpg-agent would hang the signing until the deadline: the
+	 * acks stay pending for a later run instead.
+	 */
+	if (agent_probe(cfg->gnupg_home, ACK_AGENT_PROBE_MS, &err) < 0) {
+		log_warning("ack: %s; acknowledgements left pending", err);
+		free(err);
+		return 0;
+	}
 
 	for (i = 0; i <= more && rc == 0; i++) {
 		if (i == 0 && id == 0)

@@ -7,9 +7,11 @@
  *	/run/user/UID directory exists for the gateway user) the probe always
  *	fails and gpg-agent --daemon, finding its running twin, exits at once:
  *	correct, one process more per message. Two filters starting an agent
- *	at once race harmlessly the same way.
+ *	at once race harmlessly the same way. agent_probe() knows only that
+ *	socket too: finding none, it leaves the verdict to gpg.
  * LIMITS
- *	The wait for gpg-agent's parent is bounded by psirt-filter's deadline.
+ *	The wait for gpg-agent's parent is bounded by psirt-filter's deadline;
+ *	agent_probe() by its timeout (a non-blocking connect, then poll).
  * DIAGNOSTICS
  *	-1 with error_r (caller frees) when no agent answers after the start.
  * SECURITY
@@ -19,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "psirt/agent.h"
@@ -33,6 +37,7 @@
 #include "psirt/xalloc.h"
 
 #define AGENT_EXIT_EXEC 127
+#define AGENT_GREETING_MAX 256		/* bytes of greeting line we read */
 
 /* agent_fail - a formatted error into error_r */
 static int agent_fail(char **error_r, const char *fmt, ...)
@@ -166,4 +171,94 @@ agent_start(const char *gnupg_home, char **error_r)
 	return agent_fail(error_r, "%s --homedir %s --daemon: no agent "
 	    "answers on its socket (exit status %d)", path, gnupg_home,
 	    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* now_ms - monotonic milliseconds */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * greeting - read the first line the agent sends on fd (non-blocking)
+ * within timeout_ms: 0 for an Assuan "OK", else -1 with what went wrong
+ */
+static int
+greeting(int fd, int timeout_ms, const char **why_r)
+{
+	char line[AGENT_GREETING_MAX];
+	long long end = now_ms() + timeout_ms, left;
+	struct pollfd pfd;
+	size_t len = 0;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		left = end - now_ms();
+		if (left <= 0) {
+			*why_r = "no greeting in time";
+			return -1;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		rc = poll(&pfd, 1, (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			continue;
+		n = read(fd, line + len, sizeof(line) - 1 - len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			*why_r = "closed the connection without a greeting";
+			return -1;
+		}
+		len += (size_t)n;
+		if (memchr(line, '\n', len) != NULL || len == sizeof(line) - 1)
+			break;
+	}
+	if (len >= 2 && line[0] == 'O' && line[1] == 'K' &&
+	    (len == 2 || line[2] == ' ' || line[2] == '\n'))
+		return 0;
+	*why_r = "refused us (no OK greeting)";
+	return -1;
+}
+
+/* agent_probe - does the gpg-agent of gnupg_home answer? see agent.h */
+int
+agent_probe(const char *gnupg_home, int timeout_ms, char **error_r)
+{
+	struct sockaddr_un sun;
+	const char *why = NULL;
+	int fd, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/S.gpg-agent",
+	    gnupg_home) >= (int)sizeof(sun.sun_path))
+		return 0;		/* not ours to find: gpg decides */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return agent_fail(error_r, "gpg-agent probe: socket: %s",
+		    strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		rc = errno;
+		(void)close(fd);
+		/* A full listen queue: it has stopped accepting. */
+		if (rc == EAGAIN)
+			return agent_fail(error_r, "gpg-agent on %s does not "
+			    "accept connections (its queue is full)",
+			    sun.sun_path);
+		return 0;		/* none there: gpg will say so */
+	}
+	rc = greeting(fd, timeout_ms, &why);
+	(void)close(fd);
+	if (rc < 0)
+		return agent_fail(error_r, "gpg-agent on %s does not answer "
+		    "(%s, %d ms)", sun.sun_path, why, timeout_ms);
+	return 0;
 }

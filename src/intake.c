@@ -48,8 +48,10 @@
  *	decryption gets what is left (failed-limit past it); the body stays
  *	within max_message_size; CLASSIFY_MAX_ITEMS OpenPGP parts.
  * DIAGNOSTICS
- *	-1 (logged here) only when pgp reports the gateway's own trouble; a
- *	failed decryption or a bad signature is a status.
+ *	-1 (logged here) only when pgp reports the gateway's own trouble, or
+ *	when, before the first decryption, the gpg-agent holds its socket but
+ *	does not answer (agent_probe()); a failed decryption or a bad
+ *	signature is a status.
  * SECURITY
  *	Runs in the worker child only. Plaintext is never concatenated with
  *	text from outside its encryption; pgp wipes it on every gpgme error

@@ -1462,18 +1462,26 @@ marker_line(const unsigned char *p, size_t n)
  * must be converted with BinHex". A parse that made no attachment of such
  * a message may have been led past one (mime-is-broken: boundaries
  * libetpan reads otherwise than other parsers, parts in a preamble or
- * epilogue, a multipart shown as one text part).
+ * epilogue, a multipart shown as one text part). So may a multipart
+ * that declares itself a file (its parts are then shown as text).
  */
 static int
 hidden_structure(const unsigned char *msg, size_t len,
     const struct mime_tree *tree)
 {
+	const struct mime_part *mp;
 	struct span *sp;
 	struct hfield f;
 	const unsigned char *p, *nl;
 	size_t i, k = 0, nsp = 0, off, eol;
 	int found = 0;
 
+	for (i = 0; i < tree->nparts; i++) {
+		mp = &tree->parts[i];
+		if (mp->is_multipart &&
+		    (mp->is_attachment || mp->filename != NULL))
+			return 1;
+	}
 	sp = xreallocarray(NULL, tree->nparts + 1, sizeof(*sp));
 	for (i = 0; i < tree->nparts; i++) {
 		p = tree->parts[i].raw;
@@ -1682,8 +1690,9 @@ single_part(const char *ctype, const char *name, const char *body,
 
 	ct = etp(mailmime_content_new_with_str(ctype));
 	if (name != NULL)
-		fl = etp(mailmime_fields_new_filename(MAILMIME_DISPOSITION_TYPE_INLINE,
-		    etp(strdup(name)), MAILMIME_MECHANISM_7BIT));
+		fl = etp(mailmime_fields_new_filename(
+		    MAILMIME_DISPOSITION_TYPE_INLINE, etp(strdup(name)),
+		    MAILMIME_MECHANISM_7BIT));
 	else
 		fl = etp(mailmime_fields_new_encoding(MAILMIME_MECHANISM_7BIT));
 	m = etp(mailmime_new_empty(ct, fl));

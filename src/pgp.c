@@ -1116,18 +1116,21 @@ signed_by(struct pgp *p, const char *sig_fpr, const char *signer_fpr,
 {
 	gpgme_key_t key = NULL;
 	gpgme_subkey_t sk;
+	char sig[PGP_FPR_MAX + 1];
 	int yes = 0;
 
 	if (strcasecmp(sig_fpr, signer_fpr) == 0)
 		return 1;
+	/* A copy: the listing below releases the sign result. */
+	(void)snprintf(sig, sizeof(sig), "%s", sig_fpr);
 	if (key_lookup(p, signer_fpr, 1, &key, error_r) == 0 && key != NULL)
 		for (sk = key->subkeys; sk != NULL; sk = sk->next)
-			if (sk->fpr != NULL && strcasecmp(sk->fpr, sig_fpr) == 0)
+			if (sk->fpr != NULL && strcasecmp(sk->fpr, sig) == 0)
 				yes = 1;
 	gpgme_key_unref(key);
 	if (!yes && *error_r == NULL)
 		pgp_fail(error_r, 0, "gpg's default key %s is not gateway_key "
-		    "%s", sig_fpr, signer_fpr);
+		    "%s", sig, signer_fpr);
 	return yes;
 }
 

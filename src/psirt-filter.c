@@ -475,6 +475,33 @@ parse_message(const struct config *cfg, struct rawmail *rm,
 	return 0;
 }
 
+/* reprocess_store - one message's new result stored and said; -1 */
+static int
+reprocess_store(struct store *st, const char *case_id, const char *shown,
+    const struct store_raw_ref *ref, const struct rawmail *rm,
+    const struct report *r, char **error_r)
+{
+	struct store_inbound in;
+
+	memset(&in, 0, sizeof(in));
+	in.report = r;
+	in.envelope_sender = ref->envelope_sender;
+	in.raw_sha256 = rm->sha256;
+	in.raw_path = rm->path;
+	in.size = rm->size;
+	in.received = time(NULL);
+	if (store_reprocessed(st, case_id, ref->id, &in, error_r) < 0)
+		return -1;
+	printf("%s: message %lld: encryption=%s, signature=%s, "
+	    "processing=%s\n", shown, ref->id,
+	    enc_status_to_str(r->encryption), sig_status_to_str(r->signature),
+	    processing_to_str(r->processing));
+	log_info("%s: reprocessed message %lld: enc=%s, sig=%s", shown,
+	    ref->id, enc_status_to_str(r->encryption),
+	    sig_status_to_str(r->signature));
+	return 0;
+}
+
 /*
  * reprocess - --reprocess CASE: each inbound message of the case again
  * from its raw copy; the new result beside the old. 0, or 1 (on stderr)
@@ -483,7 +510,6 @@ static int
 reprocess(const struct config *cfg, const char *case_id)
 {
 	struct store_raw_ref *refs = NULL;
-	struct store_inbound in;
 	struct store *st = NULL;
 	struct report *r = NULL;
 	struct rawmail rm;
@@ -509,27 +535,9 @@ reprocess(const struct config *cfg, const char *case_id)
 			err = xstrdup("the raw copy does not match its digest");
 		else if (parse_message(cfg, &rm, NULL, qid, &r) < 0)
 			err = xstrdup("the worker failed (see the log)");
-		else {
-			memset(&in, 0, sizeof(in));
-			in.report = r;
-			in.envelope_sender = refs[i].envelope_sender;
-			in.raw_sha256 = rm.sha256;
-			in.raw_path = rm.path;
-			in.size = rm.size;
-			in.received = time(NULL);
-			if (store_reprocessed(st, case_id, refs[i].id, &in,
-			    &err) == 0) {
-				printf("%s: message %lld: encryption=%s, "
-				    "signature=%s, processing=%s\n", shown,
-				    refs[i].id, enc_status_to_str(r->encryption),
-				    sig_status_to_str(r->signature),
-				    processing_to_str(r->processing));
-				log_info("%s: reprocessed message %lld: enc=%s, "
-				    "sig=%s", shown, refs[i].id,
-				    enc_status_to_str(r->encryption),
-				    sig_status_to_str(r->signature));
-			}
-		}
+		else
+			(void)reprocess_store(st, case_id, shown, &refs[i], &rm,
+			    r, &err);
 		report_free(&r);
 		rawmail_free(&rm);
 	}

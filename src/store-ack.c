@@ -272,8 +272,9 @@ store_ack_claim(struct store *st, long long id, long long after, time_t now,
 		goto fail;
 	}
 	if (id != 0) {
-		if (st_prepare(st, "UPDATE acks SET state = 'sending', attempts ="
-		    " attempts + 1, updated = ? WHERE id = ?", &s, error_r) < 0)
+		if (st_prepare(st, "UPDATE acks SET state = 'sending',"
+		    " attempts = attempts + 1, updated = ? WHERE id = ?", &s,
+		    error_r) < 0)
 			goto fail;
 		st_bind_text(s, 1, snow);
 		sqlite3_bind_int64(s, 2, id);

@@ -32,8 +32,8 @@ int st_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* st_step_done - step a statement that returns no row, and finalize it */
 int st_step_done(struct store *st, sqlite3_stmt *s, const char *what,
     char **error_r);
-/* st_col_cstr - a text column without copying (NULL for NULL) */
-const char *st_col_cstr(sqlite3_stmt *s, int i);
+/* st_cstr - a text column without copying (NULL for NULL) */
+const char *st_cstr(sqlite3_stmt *s, int i);
 /* st_col_str - a copy of a text column, or NULL */
 char *st_col_str(sqlite3_stmt *s, int i);
 /* st_add_event - append a hash-chained event (inside a transaction) */

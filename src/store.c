@@ -225,9 +225,9 @@ event_hash(long long id, const char *case_id, const char *time,
 	sha256_final_hex(&h, out);
 }
 
-/* st_col_cstr - a text column, or NULL (valid until the next step) */
+/* st_cstr - a text column, or NULL (valid until the next step) */
 const char *
-st_col_cstr(sqlite3_stmt *s, int i)
+st_cstr(sqlite3_stmt *s, int i)
 {
 	return (const char *)sqlite3_column_text(s, i);
 }
@@ -238,7 +238,8 @@ set_head(struct store *st, const char *hash, char **error_r)
 {
 	sqlite3_stmt *s;
 
-	if (st_prepare(st, "INSERT OR REPLACE INTO meta VALUES ('event_head', ?)",
+	if (st_prepare(st,
+	    "INSERT OR REPLACE INTO meta VALUES ('event_head', ?)",
 	    &s, error_r) < 0)
 		return -1;
 	st_bind_text(s, 1, hash);
@@ -260,8 +261,9 @@ chain_existing(struct store *st, char **error_r)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(s, 0);
 
-		event_hash(id, st_col_cstr(s, 1), st_col_cstr(s, 2), st_col_cstr(s, 3),
-		    st_col_cstr(s, 4), st_col_cstr(s, 5), st_col_cstr(s, 6), prev, hash);
+		event_hash(id, st_cstr(s, 1), st_cstr(s, 2),
+		    st_cstr(s, 3), st_cstr(s, 4), st_cstr(s, 5),
+		    st_cstr(s, 6), prev, hash);
 		if (st_prepare(st, "UPDATE events SET prev_hash = ?, hash = ?"
 		    " WHERE id = ?", &u, error_r) < 0) {
 			sqlite3_finalize(s);
@@ -549,8 +551,8 @@ insert_message(struct store *st, const struct store_inbound *in,
 	for (i = 0; i < r->natt; i++) {
 		const struct attachment *a = &r->att[i];
 
-		if (st_prepare(st, "INSERT INTO attachments (message, idx, name,"
-		    " declared_type, sniffed_type, size, sha256, content)"
+		if (st_prepare(st, "INSERT INTO attachments (message, idx,"
+		    " name, declared_type, sniffed_type, size, sha256, content)"
 		    " VALUES (?,?,?,?,?,?,?,?)", &s, error_r) < 0)
 			return -1;
 		sqlite3_bind_int64(s, 1, msg);
@@ -579,12 +581,13 @@ st_add_event(struct store *st, const char *case_id, const char *now,
 	int rc, n;
 
 	memcpy(prev, GENESIS_HASH, sizeof(prev));
-	if (st_prepare(st, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
+	if (st_prepare(st,
+	    "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
 	    &s, error_r) < 0)
 		return -1;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		const char *h = st_col_cstr(s, 1);
+		const char *h = st_cstr(s, 1);
 
 		id = sqlite3_column_int64(s, 0) + 1;
 		/*
@@ -599,9 +602,9 @@ st_add_event(struct store *st, const char *case_id, const char *now,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return st_err(st, "read last event", error_r);
 	event_hash(id, case_id, now, actor, action, old, new, prev, hash);
-	if (st_prepare(st, "INSERT INTO events (id, case_id, time, actor, action,"
-	    " old, new, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)", &s,
-	    error_r) < 0)
+	if (st_prepare(st, "INSERT INTO events (id, case_id, time, actor,"
+	    " action, old, new, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+	    &s, error_r) < 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	st_bind_text(s, 2, case_id);
@@ -1406,8 +1409,8 @@ read_cvss(struct store *st, const char *case_id, char **text_r,
 		double score = sqlite3_column_double(s, 1);
 
 		*found_r = 1;
-		*text_r = cvss_text(st_col_cstr(s, 0), (int)(score * 10 + 0.5),
-		    st_col_cstr(s, 2));
+		*text_r = cvss_text(st_cstr(s, 0), (int)(score * 10 + 0.5),
+		    st_cstr(s, 2));
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1605,13 +1608,13 @@ store_verify_log(struct store *st, struct store_verify *v, char **error_r)
 	memset(v, 0, sizeof(*v));
 	v->ok = 1;
 	memcpy(prev, GENESIS_HASH, sizeof(prev));
-	if (st_prepare(st, "SELECT " EVENT_COLUMNS " FROM events ORDER BY id", &s,
-	    error_r) < 0)
+	if (st_prepare(st, "SELECT " EVENT_COLUMNS " FROM events ORDER BY id",
+	    &s, error_r) < 0)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(s, 0);
-		const char *case_id = st_col_cstr(s, 1), *ph = st_col_cstr(s, 7);
-		const char *h = st_col_cstr(s, 8);
+		const char *case_id = st_cstr(s, 1), *ph = st_cstr(s, 7);
+		const char *h = st_cstr(s, 8);
 
 		v->events++;
 		if (ph == NULL || strcmp(ph, prev) != 0) {
@@ -1620,8 +1623,8 @@ store_verify_log(struct store *st, struct store_verify *v, char **error_r)
 			    "inserted or reordered before it)", id);
 			break;
 		}
-		event_hash(id, case_id, st_col_cstr(s, 2), st_col_cstr(s, 3),
-		    st_col_cstr(s, 4), st_col_cstr(s, 5), st_col_cstr(s, 6), ph, hash);
+		event_hash(id, case_id, st_cstr(s, 2), st_cstr(s, 3),
+		    st_cstr(s, 4), st_cstr(s, 5), st_cstr(s, 6), ph, hash);
 		if (h == NULL || strcmp(h, hash) != 0) {
 			broken(v, id, case_id, "event %lld does not match its "
 			    "hash (its content was changed)", id);
@@ -1685,7 +1688,7 @@ replay_case(struct store *st, const char *case_id, struct replay *r,
 		return -1;
 	st_bind_text(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *a = st_col_cstr(s, 0), *nv = st_col_cstr(s, 1);
+		const char *a = st_cstr(s, 0), *nv = st_cstr(s, 1);
 
 		if (a == NULL)
 			continue;
@@ -1714,7 +1717,7 @@ replay_case(struct store *st, const char *case_id, struct replay *r,
 		    strcmp(a, "followup-stored") == 0)
 			r->inbound++;
 		else if (strcmp(a, "ack-sent") == 0 && r->first_ack == NULL)
-			replay_set(&r->first_ack, st_col_cstr(s, 2));
+			replay_set(&r->first_ack, st_cstr(s, 2));
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -1747,18 +1750,18 @@ store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
 
 	memset(v, 0, sizeof(*v));
 	v->ok = 1;
-	if (st_prepare(st, "SELECT c.id, c.status, c.assignee, c.cve, c.embargo,"
-	    " c.credit, c.credit_anonymous, c.duplicate_of, c.cvss_vector,"
-	    " c.cvss_score, c.severity, (SELECT COUNT(*) FROM messages m"
-	    " WHERE m.case_id = c.id AND m.direction = 'in'), c.first_ack"
-	    " FROM cases c"
-	    " ORDER BY c.year, c.seq, c.id", &s, error_r) < 0)
+	if (st_prepare(st, "SELECT c.id, c.status, c.assignee, c.cve,"
+	    " c.embargo, c.credit, c.credit_anonymous, c.duplicate_of,"
+	    " c.cvss_vector, c.cvss_score, c.severity, (SELECT COUNT(*)"
+	    " FROM messages m WHERE m.case_id = c.id AND m.direction = 'in'),"
+	    " c.first_ack FROM cases c ORDER BY c.year, c.seq, c.id", &s,
+	    error_r) < 0)
 		return -1;
 	while (v->ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *id = st_col_cstr(s, 0);
-		char *cvss = cvss_text(st_col_cstr(s, 8),
+		const char *id = st_cstr(s, 0);
+		char *cvss = cvss_text(st_cstr(s, 8),
 		    (int)(sqlite3_column_double(s, 9) * 10 + 0.5),
-		    st_col_cstr(s, 10));
+		    st_cstr(s, 10));
 
 		if (replay_case(st, id, &r, error_r) < 0) {
 			free(cvss);
@@ -1769,14 +1772,14 @@ store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
 		if (!r.created)
 			broken(v, 0, id, "%s: the case has no case-created "
 			    "event (it was added outside the log)", id);
-		else if (differs(v, id, "status", st_col_cstr(s, 1), r.status) ||
-		    differs(v, id, "assignee", st_col_cstr(s, 2), r.assignee) ||
-		    differs(v, id, "cve", st_col_cstr(s, 3), r.cve) ||
-		    differs(v, id, "embargo", st_col_cstr(s, 4), r.embargo) ||
-		    differs(v, id, "credit", st_col_cstr(s, 5), r.credit) ||
-		    differs(v, id, "duplicate_of", st_col_cstr(s, 7), r.dup) ||
+		else if (differs(v, id, "status", st_cstr(s, 1), r.status) ||
+		    differs(v, id, "assignee", st_cstr(s, 2), r.assignee) ||
+		    differs(v, id, "cve", st_cstr(s, 3), r.cve) ||
+		    differs(v, id, "embargo", st_cstr(s, 4), r.embargo) ||
+		    differs(v, id, "credit", st_cstr(s, 5), r.credit) ||
+		    differs(v, id, "duplicate_of", st_cstr(s, 7), r.dup) ||
 		    differs(v, id, "cvss", cvss, r.cvss) ||
-		    differs(v, id, "first_ack", st_col_cstr(s, 12), r.first_ack))
+		    differs(v, id, "first_ack", st_cstr(s, 12), r.first_ack))
 			;
 		else if ((sqlite3_column_int(s, 6) != 0) != r.anonymous)
 			broken(v, 0, id, "%s: anonymous credit is %s but its "
@@ -1794,15 +1797,15 @@ store_verify_cases(struct store *st, struct store_verify *v, char **error_r)
 		return st_err(st, "read cases", error_r);
 	if (!v->ok)
 		return 0;
-	if (st_prepare(st, "SELECT e.id, e.case_id FROM events e WHERE NOT EXISTS"
-	    " (SELECT 1 FROM cases c WHERE c.id = e.case_id) ORDER BY e.id"
-	    " LIMIT 1", &s, error_r) < 0)
+	if (st_prepare(st, "SELECT e.id, e.case_id FROM events e WHERE"
+	    " NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id)"
+	    " ORDER BY e.id LIMIT 1", &s, error_r) < 0)
 		return -1;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		broken(v, sqlite3_column_int64(s, 0), st_col_cstr(s, 1),
+		broken(v, sqlite3_column_int64(s, 0), st_cstr(s, 1),
 		    "events of %s but no such case (it was deleted)",
-		    st_col_cstr(s, 1) != NULL ? st_col_cstr(s, 1) : "(null)");
+		    st_cstr(s, 1) != NULL ? st_cstr(s, 1) : "(null)");
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return st_err(st, "read events", error_r);

@@ -1,6 +1,7 @@
 /*
  * NAME
- *	agent - start the gateway's gpg-agent from psirt-filter itself
+ *	agent - start the gateway's gpg-agent from psirt-filter itself, and
+ *	tell whether it answers
  * DESCRIPTION
  *	gpg-agent is a long-lived daemon that every later psirt-filter
  *	shares. gpg inside the worker cannot start it (worker.c), and an agent
@@ -15,6 +16,10 @@
  *	calls setsid(), so Postfix's process group kill does not reach it).
  *	A home without secret keys needs no agent (plain mail, the tests of
  *	plain mail) and none is started.
+ *
+ *	agent_probe() tells a hung agent (one that holds the socket but never
+ *	answers) from a missing one, without starting anything: the worker
+ *	calls it before it decrypts.
  * LIMITS
  *	One fork and exec when no agent answers; one connect() otherwise.
  * DIAGNOSTICS
@@ -31,5 +36,17 @@
 
 /* agent_start - make sure a gpg-agent serves gnupg_home */
 int agent_start(const char *gnupg_home, char **error_r);
+
+/*
+ * agent_probe - does the gpg-agent of gnupg_home answer? Connects to
+ * HOME/S.gpg-agent and reads its Assuan greeting ("OK ...") within
+ * timeout_ms. 0 when it greets, and also when nothing listens there (gpg
+ * meets that itself and says so: pgp_ready()); -1 with error_r when
+ * something holds the socket but does not greet in time, refuses us, or
+ * its queue is full: a hung agent, which would hang gpg too. The worker
+ * asks before its first decryption, so that a hung agent defers the
+ * message (exit 75) instead of running into worker_timeout.
+ */
+int agent_probe(const char *gnupg_home, int timeout_ms, char **error_r);
 
 #endif

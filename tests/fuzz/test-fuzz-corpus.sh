@@ -1,13 +1,16 @@
 #!/bin/sh
 # test-fuzz-corpus - replay every committed fuzz corpus file through its
 # harness (built without libFuzzer), so a crash found once stays fixed.
+# With VALGRIND set (VALGRIND=valgrind make check) under valgrind.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 rc=0
 n=0
-for h in report config sanitize prescan; do
+for h in report config sanitize prescan mime header; do
 	n=$((n + 1))
-	out=$("$top_builddir/tests/fuzz/replay-$h" "$top_srcdir"/tests/fuzz/corpus/$h/* 2>&1)
+	out=$(${VALGRIND:+$VALGRIND --quiet --error-exitcode=99 \
+	    --leak-check=full --errors-for-leak-kinds=definite,indirect} \
+	    "$top_builddir/tests/fuzz/replay-$h" "$top_srcdir"/tests/fuzz/corpus/$h/* 2>&1)
 	if [ $? -eq 0 ]; then
 		echo "ok $n - fuzz corpus $h ($(echo "$out" | grep -c '^ok') files)"
 	else

