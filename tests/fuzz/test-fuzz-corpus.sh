@@ -6,7 +6,7 @@ set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 rc=0
 n=0
-for h in report config sanitize prescan mime header; do
+for h in report config sanitize prescan mime header ack; do
 	n=$((n + 1))
 	out=$(${VALGRIND:+$VALGRIND --quiet --error-exitcode=99 \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect} \
