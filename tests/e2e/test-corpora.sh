@@ -25,6 +25,8 @@ done
 . "$top_srcdir/tests/lib/gpghome.sh"
 
 TIMEOUT=20
+JOBS=4
+[ -n "${VALGRIND:-}" ] && JOBS=1
 psirt_env_init "worker_timeout = ${TIMEOUT}s"
 R=$(mktemp -d /tmp/psirt-rep.XXXXXX)
 HOMES=""
@@ -77,10 +79,19 @@ deliver() {
 
 # check_runs - one TAP line per delivery so far, and the figures
 check_runs() {
-	run_psirt list --json | json_get '"\n".join(c["id"] for c in j)' |
-	    while read -r id; do
-		run_psirt show "$id" --json
-	done >"$T/cases.json"
+	run_psirt list --json | json_get '"\n".join(c["id"] for c in j)' \
+	    >"$T/ids"
+	mkdir -p "$T/show"
+	_n=0
+	while read -r id; do
+		run_psirt show "$id" --json >"$T/show/$id" &
+		_n=$((_n + 1))
+		[ $((_n % JOBS)) -eq 0 ] && wait
+	done <"$T/ids"
+	wait
+	while read -r id; do
+		cat "$T/show/$id"
+	done <"$T/ids" >"$T/cases.json"
 	$PY check "$T/runs" "$T/cases.json" "$T/spool" $((TIMEOUT * 1000)) \
 	    "$T/earlier" >"$T/check.out" || echo "1 corpora.py check ran" \
 	    >"$T/check.out"
@@ -106,14 +117,19 @@ EVERY=${CORPORA_EVERY:-1}
 [ -n "${VALGRIND:-}" ] && EVERY=${CORPORA_EVERY:-10}
 $PY list "$C" | awk -v n="$EVERY" '(NR - 1) % n == 0' >"$T/list"
 [ "$EVERY" -gt 1 ] && echo "# every ${EVERY}th file only (CORPORA_EVERY)"
+# JOBS filters at a time, as Postfix runs several (maxproc).
+n=0
 while IFS= read -r f; do
 	e=
 	case $f in
 	*/mime-is-broken/*)
 		grep -aqi '^X-Payload-Id:.*valid(' "$f" && e=hidden ;;
 	esac
-	deliver "$f" "$e" "${f#"$C"/}"
+	deliver "$f" "$e" "${f#"$C"/}" &
+	n=$((n + 1))
+	[ $((n % JOBS)) -eq 0 ] && wait
 done <"$T/list"
+wait
 echo "# MIME corpora: $(wc -l <"$T/list") files delivered in $(($(date +%s) - T0)) s"
 check_runs
 
@@ -122,9 +138,13 @@ T1=$(date +%s)
 mkdir "$T/wrap"
 $PY wrap "$P" "$T/wrap" | awk -v n="$EVERY" '(NR - 1) % n == 0' \
     >"$T/wrapped"
+n=0
 while IFS="$(printf '\t')" read -r f label; do
-	deliver "$f" "sig!=good,not-decrypted" "$label"
+	deliver "$f" "sig!=good,not-decrypted" "$label" &
+	n=$((n + 1))
+	[ $((n % JOBS)) -eq 0 ] && wait
 done <"$T/wrapped"
+wait
 echo "# OpenPGP suite: $(wc -l <"$T/wrapped") wrapped mails in $(($(date +%s) - T1)) s"
 
 # ---- revoked keys are never good --------------------------------------------
@@ -209,7 +229,8 @@ for cert in "$P"/revoked-key/revoked-key-cert-revoked-*.pgp; do
 		m=$T/juliet-$n-$s.eml
 		$PY mail "$m" "$J" "$c $s" mime-signed-raw \
 		    "$P/revoked-key/revoked-key-sig-$s.pgp"
-		deliver "$m" "sig!=good" "juliet, $c, signature $s: never good" "$J"
+		deliver "$m" "sig!=good" \
+		    "juliet, $c, signature $s: never good" "$J"
 	done
 	$RUN_AS gpgconf --homedir "$T/g-j$n" --kill all >/dev/null 2>&1
 done
@@ -225,7 +246,8 @@ HOMES="$HOMES $T/g-lax"
 gpg_in "$T/g-lax" --import "$P/certificates/bob.pgp" 2>/dev/null
 gpg_in "$T/g-lax" --status-fd 1 --verify "$S/shattered-1.pdf.asc" \
     "$S/shattered-2.pdf" 2>/dev/null | grep -q '^\[GNUPG:\] GOODSIG '
-tap_ok $? "SHA-1 collision: without weak-digest, gpg calls Bob's signature of shattered-1.pdf good over shattered-2.pdf"
+tap_ok $? "SHA-1 collision: without weak-digest, gpg calls Bob's signature \
+of shattered-1.pdf good over shattered-2.pdf"
 use_home "$T/g-ok"
 B=bob@openpgp.example
 for pair in "1 1" "2 2" "2 1" "1 baseline"; do
@@ -235,7 +257,8 @@ for pair in "1 1" "2 2" "2 1" "1 baseline"; do
 	m=$T/shattered-$1-$2.eml
 	$PY mail "$m" "$B" "shattered $1 $2" mime-signed-pdf \
 	    "$S/shattered-$1.pdf" "$sig"
-	deliver "$m" sig=weak-hash "PGP/MIME: shattered-$1.pdf signed by ${sig##*/}: weak-hash" "$B"
+	deliver "$m" sig=weak-hash \
+	    "PGP/MIME: shattered-$1.pdf signed by ${sig##*/}: weak-hash" "$B"
 	m=$T/shattered-inline-$2-$1.eml
 	$PY mail "$m" "$B" "shattered inline $1 $2" inline-signed "$sig"
 	deliver "$m" sig=weak-hash "inline: ${sig##*/}: weak-hash" "$B"

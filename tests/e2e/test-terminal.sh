@@ -21,7 +21,11 @@ psirt_env_init
 S=$T/tmux.sock
 TITLE=psirt-terminal-test
 # the state a text output must not change (the cursor is checked apart)
-STATE='#{pane_title}|alt=#{alternate_on}|cursor=#{cursor_flag}|insert=#{insert_flag}|kcursor=#{keypad_cursor_flag}|keypad=#{keypad_flag}|origin=#{origin_flag}|wrap=#{wrap_flag}|mouse=#{mouse_any_flag}|region=#{scroll_region_upper},#{scroll_region_lower}'
+STATE='#{pane_title}|alt=#{alternate_on}|cursor=#{cursor_flag}'
+STATE="$STATE|insert=#{insert_flag}|kcursor=#{keypad_cursor_flag}"
+STATE="$STATE|keypad=#{keypad_flag}|origin=#{origin_flag}|wrap=#{wrap_flag}"
+STATE="$STATE|mouse=#{mouse_any_flag}"
+STATE="$STATE|region=#{scroll_region_upper},#{scroll_region_lower}"
 
 # term_cleanup - stop the private tmux server
 term_cleanup() {
@@ -69,7 +73,9 @@ run_filter eve@example.test <"$T/mail"
 is "$?" 0 "the mail is stored: exit 0"
 id=$(run_psirt list --json | json_get 'j[-1]["id"]')
 check "its case exists" test -n "$id"
-run_psirt show "$id" >"$T/show.plain"
+# NO_COLOR: whatever colours psirt may use on a terminal, the escapes
+# looked for below can only come from the mail.
+NO_COLOR=1 run_psirt show "$id" >"$T/show.plain"
 
 # no_controls FILE - no C0 control but LF and TAB, no DEL, no C1 in FILE
 no_controls() {
@@ -79,13 +85,46 @@ sys.exit(1 if re.search(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", d) else 0)
 }
 check "psirt show itself prints no control byte" no_controls "$T/show.plain"
 
-# ---- psirt show in a terminal -------------------------------------------------
+# ---- control: this terminal does obey the tricks ---------------------------
+# The same kind of bytes written raw: the title and the alternate screen
+# must change, or the checks below would prove nothing.
+cat >"$T/control.sh" <<EOF
+printf '\033]2;CONTROL-TITLE\007\033[?1049hraw\n'
+tmux -S '$S' wait-for -S control
+exec sleep 600
+EOF
+tmux -S "$S" -f /dev/null new-session -d -x 80 -y 24 -s control \
+    "sh '$T/control.sh'"
+timeout 30 tmux -S "$S" wait-for control
+# settle CMD... - wait (5 s at most) until CMD succeeds: the pane's output
+# may still be on its way to tmux when the script signals
+settle() {
+	_i=0
+	while [ "$_i" -lt 50 ] && ! "$@"; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+control_state() {
+	tmux -S "$S" display -p -t control '#{pane_title} #{alternate_on}'
+}
+control_changed() {
+	[ "$(control_state)" = "CONTROL-TITLE 1" ]
+}
+after_mark_shown() {
+	tmux -S "$S" capture-pane -p -t psirt | grep -q '^AFTER-MARK$'
+}
+settle control_changed
+is "$(control_state)" "CONTROL-TITLE 1" \
+    "control: raw escapes set the title and alternate screen"
+
+# ---- psirt show in a terminal ---------------------------------------------
 # The pane runs this script: it waits for "go" (the title and the state are
 # recorded first), prints the markers around psirt show, signals "done".
 cat >"$T/pane.sh" <<EOF
 tmux -S '$S' wait-for go
 printf 'BEFORE-MARK\n'
-$RUN_AS ${VG:-} '$T/bin/psirt' -c '$T/psirt.conf' show '$id'
+NO_COLOR=1 $RUN_AS ${VG:-} '$T/bin/psirt' -c '$T/psirt.conf' show '$id'
 printf 'AFTER-MARK\n'
 tmux -S '$S' wait-for -S done
 exec sleep 600
@@ -97,6 +136,7 @@ before=$(tmux -S "$S" display -p -t psirt "$STATE")
 tmux -S "$S" wait-for -S go
 timeout 60 tmux -S "$S" wait-for done
 is "$?" 0 "psirt show ran in the terminal"
+settle after_mark_shown
 after=$(tmux -S "$S" display -p -t psirt "$STATE")
 is "$after" "$before" "title, alternate screen and modes unchanged"
 is "${after%%|*}" "$TITLE" "the pane title is still ours"
@@ -106,22 +146,28 @@ cur=$(tmux -S "$S" display -p -t psirt '#{cursor_x},#{cursor_y}')
 lines=$(wc -l <"$T/show.plain")
 echo "# psirt show: $lines lines; cursor after: $cur"
 
-is "$(head -1 "$T/screen")" BEFORE-MARK "the first screen line is still BEFORE-MARK (no clear, no home)"
+is "$(head -1 "$T/screen")" BEFORE-MARK \
+    "the first screen line is still BEFORE-MARK (no clear, no home)"
 after_line=$(grep -n '^AFTER-MARK$' "$T/screen" | cut -d: -f1)
-is "$after_line" $((lines + 2)) "AFTER-MARK right below the output, where plain text leaves it"
+is "$after_line" $((lines + 2)) \
+    "AFTER-MARK right below the output, where plain text leaves it"
 is "$cur" "0,$((lines + 2))" "the cursor at the start of the next line"
 sed -n "2,$((lines + 1))p" "$T/screen" >"$T/mid"
 sed 's/ *$//' "$T/show.plain" >"$T/show.trimmed"
 check "the screen shows what psirt show prints (trailing blanks aside)" \
     cmp -s "$T/show.trimmed" "$T/mid"
 order=$(grep -o 'VISIBLE-[A-Z]*' "$T/screen" | tr '\n' ' ')
-is "$order" "VISIBLE-SUBJ VISIBLE-SUBJ VISIBLE-A VISIBLE-B VISIBLE-C VISIBLE-D VISIBLE-E VISIBLE-F VISIBLE-G VISIBLE-H VISIBLE-I VISIBLE-J VISIBLE-K VISIBLE-L VISIBLE-M VISIBLE-N VISIBLE-O VISIBLE-P VISIBLE-Q " \
-    "every visible marker on the screen, in order"
+want="VISIBLE-SUBJ VISIBLE-SUBJ"
+for x in A B C D E F G H I J K L M N O P Q; do
+	want="$want VISIBLE-$x"
+done
+is "$order" "$want " "every visible marker on the screen, in order"
 check "no attribute or colour drawn (capture with escapes has none)" \
     no_controls "$T/screen.e"
 check "DEC graphics and shift-out had no effect: lqqk as letters" \
     test "$(grep -c 'lqqk.*lqqk' "$T/screen")" -eq 1
-check "backspace over text had no effect: safeevil" grep -q 'safeevil' "$T/screen"
+check "backspace over text had no effect: safeevil" \
+    grep -q 'safeevil' "$T/screen"
 check "bidi override and isolates shown as markers" \
     grep -q 'a<U+202E>b LRI <U+2066>x<U+2069> zwsp a<U+200B>b' "$T/screen"
 check "the attempted titles are plain text on the screen" \

@@ -62,7 +62,8 @@ tap_done() {
 	if [ -d "${T:-/nonexistent}/vg" ]; then
 		_reports=$(find "$T/vg" -type f -size +0 | wc -l)
 		if [ "$_reports" -ne 0 ]; then
-			head -50 "$T"/vg/* | sed 's/^/# /'
+			find "$T/vg" -type f -size +0 -exec head -50 {} + |
+			    sed 's/^/# /'
 		fi
 		is "$_reports" 0 "no valgrind report"
 	fi
@@ -121,6 +122,7 @@ psirt_env_init() {
 		mkdir -p "$T/vg"
 		chmod 777 "$T/vg"
 		VG="$VALGRIND --quiet --error-exitcode=99 --leak-check=full"
+		VG="$VG --suppressions=$top_srcdir/tests/lib/valgrind.supp"
 		VG="$VG --show-leak-kinds=definite,indirect"
 		VG="$VG --errors-for-leak-kinds=definite,indirect"
 		VG="$VG --child-silent-after-fork=yes --log-file=$T/vg/vg.%p"
