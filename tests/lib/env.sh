@@ -19,6 +19,10 @@ set -u
 
 TAP_N=0
 TAP_FAILED=0
+# SLOW - what a wall-clock bound of a test is multiplied by: valgrind runs
+# every program many times slower (the bounds prove "ends", not "fast").
+SLOW=1
+[ -n "${VALGRIND:-}" ] && SLOW=8
 TEST_USER=psirt-test
 
 # tap_ok STATUS NAME - record one result (STATUS 0 is a pass)
