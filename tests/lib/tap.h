@@ -4,6 +4,10 @@
  * DESCRIPTION
  *	TAP_OK(cond, name...) prints "ok N - name" or "not ok N - name" with
  *	file:line; TAP_STR_EQ and TAP_LONG_EQ print "got ... want ...".
+ *	tap_skip(name, why) prints "ok N - name # SKIP why". tap_under_valgrind()
+ *	says whether the test runs under VALGRIND=valgrind make check, and
+ *	tap_slow() is what a wall-clock bound is multiplied by (8 there, as
+ *	SLOW in tests/lib/env.sh).
  *	tap_done() prints the plan and returns the exit status for main().
  */
 #ifndef PSIRT_TAP_H
@@ -11,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_count;
@@ -60,6 +65,32 @@ tap_long_eq(long long got, long long want, const char *file, int line,
 	tap_ok(got == want, file, line, "%s", name);
 	if (got != want)
 		printf("# got  %lld\n# want %lld\n", got, want);
+}
+
+static void tap_skip(const char *name, const char *why)
+    __attribute__((unused));
+static void
+tap_skip(const char *name, const char *why)
+{
+	tap_count++;
+	printf("ok %d - %s # SKIP %s\n", tap_count, name, why);
+	fflush(stdout);
+}
+
+static int tap_under_valgrind(void) __attribute__((unused));
+static int
+tap_under_valgrind(void)
+{
+	const char *v = getenv("VALGRIND");
+
+	return v != NULL && *v != '\0';
+}
+
+static double tap_slow(void) __attribute__((unused));
+static double
+tap_slow(void)
+{
+	return tap_under_valgrind() ? 8.0 : 1.0;
 }
 
 static int tap_done(void) __attribute__((unused));
