@@ -24,7 +24,7 @@ done
 . "$top_srcdir/tests/lib/env.sh"
 . "$top_srcdir/tests/lib/gpghome.sh"
 
-TIMEOUT=20
+TIMEOUT=$((20 * SLOW))
 JOBS=4
 [ -n "${VALGRIND:-}" ] && JOBS=1
 psirt_env_init "worker_timeout = ${TIMEOUT}s"
