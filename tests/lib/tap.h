@@ -4,10 +4,10 @@
  * DESCRIPTION
  *	TAP_OK(cond, name...) prints "ok N - name" or "not ok N - name" with
  *	file:line; TAP_STR_EQ and TAP_LONG_EQ print "got ... want ...".
- *	tap_skip(name, why) prints "ok N - name # SKIP why". tap_under_valgrind()
- *	says whether the test runs under VALGRIND=valgrind make check, and
- *	tap_slow() is what a wall-clock bound is multiplied by (8 there, as
- *	SLOW in tests/lib/env.sh).
+ *	tap_skip(name, why) prints "ok N - name # SKIP why".
+ *	tap_under_valgrind() says whether the test runs under
+ *	VALGRIND=valgrind make check, and tap_slow() is what a wall-clock
+ *	bound is multiplied by (8 there, as SLOW in tests/lib/env.sh).
  *	tap_done() prints the plan and returns the exit status for main().
  */
 #ifndef PSIRT_TAP_H

@@ -821,7 +821,8 @@ test_ready_and_worker(void)
 	if (tap_under_valgrind()) {
 		tap_skip("worker limits after pgp_ready", "under valgrind");
 		kill_agent(gw);
-		tap_skip("worker limits, gpg-agent not started", "under valgrind");
+		tap_skip("worker limits, gpg-agent not started",
+		    "under valgrind");
 	} else {
 		TAP_LONG_EQ(in_worker(&in), 0, "worker limits (no file writes, "
 		    "SIGXFSZ ignored) after pgp_ready: decrypted, good "
