@@ -85,6 +85,12 @@ sys.exit(1 if re.search(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", d) else 0)
 }
 check "psirt show itself prints no control byte" no_controls "$T/show.plain"
 
+# pane NAME COLUMNS LINES - a tmux session NAME running $T/NAME.sh
+pane() {
+	tmux -S "$S" -f /dev/null new-session -d -x "$2" -y "$3" -s "$1" \
+	    "sh '$T/$1.sh'"
+}
+
 # ---- control: this terminal does obey the tricks ---------------------------
 # The same kind of bytes written raw: the title and the alternate screen
 # must change, or the checks below would prove nothing.
@@ -93,8 +99,7 @@ printf '\033]2;CONTROL-TITLE\007\033[?1049hraw\n'
 tmux -S '$S' wait-for -S control
 exec sleep 600
 EOF
-tmux -S "$S" -f /dev/null new-session -d -x 80 -y 24 -s control \
-    "sh '$T/control.sh'"
+pane control 80 24
 timeout 30 tmux -S "$S" wait-for control
 # settle CMD... - wait (5 s at most) until CMD succeeds: the pane's output
 # may still be on its way to tmux when the script signals
@@ -121,7 +126,7 @@ is "$(control_state)" "CONTROL-TITLE 1" \
 # ---- psirt show in a terminal ---------------------------------------------
 # The pane runs this script: it waits for "go" (the title and the state are
 # recorded first), prints the markers around psirt show, signals "done".
-cat >"$T/pane.sh" <<EOF
+cat >"$T/psirt.sh" <<EOF
 tmux -S '$S' wait-for go
 printf 'BEFORE-MARK\n'
 NO_COLOR=1 $RUN_AS ${VG:-} '$T/bin/psirt' -c '$T/psirt.conf' show '$id'
@@ -129,8 +134,7 @@ printf 'AFTER-MARK\n'
 tmux -S '$S' wait-for -S done
 exec sleep 600
 EOF
-tmux -S "$S" -f /dev/null new-session -d -x 200 -y 120 -s psirt \
-    "sh '$T/pane.sh'"
+pane psirt 200 120
 tmux -S "$S" select-pane -t psirt -T "$TITLE"
 before=$(tmux -S "$S" display -p -t psirt "$STATE")
 tmux -S "$S" wait-for -S go
