@@ -88,6 +88,9 @@ test)
 			fail=$((fail + ${f:-0} + ${e:-0} + ${x:-0}))
 			todo=$((todo + ${t:-0}))
 			[ -s "$log" ] || { echo "  (no $log)"; fail=$((fail + 1)); }
+			# what failed, with the diagnostics TAP printed after it
+			grep -E -A4 '^(FAIL|ERROR|XPASS): ' "$log" 2>/dev/null |
+			    head -60 | sed 's/^/    /' || :
 		done
 		sed -n 's/^# \([0-9]* messages: .*\)/  load test: \1/p' \
 		    "$top/$d/tests/postfix/test-load.log" 2>/dev/null || :
