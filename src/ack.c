@@ -30,6 +30,7 @@
 #define ACK_MAX_ADDRESS 254		/* RFC 5321 path */
 #define ACK_MAX_MAIL (1024 * 1024)
 #define ACK_AGENT_PROBE_MS 5000
+#define ACK_CLAIM_SLACK 2		/* seconds beyond a run's deadline */
 
 extern char **environ;
 
@@ -567,8 +568,10 @@ ack_deliver(struct store *st, struct pgp *p, const struct config *cfg,
 	for (i = 0; i <= more && rc == 0; i++) {
 		if (i == 0 && id == 0)
 			continue;
+		/* A claim outlives its process's deadline only if it died. */
 		if (store_ack_claim(st, i == 0 ? id : 0, after, time(NULL),
-		    min_age, &job, &got, error_r) < 0)
+		    min_age, cfg->deadline + ACK_CLAIM_SLACK, &job, &got,
+		    error_r) < 0)
 			return -1;
 		if (!got) {
 			if (i > 0)

@@ -42,7 +42,6 @@
 #include "psirt/intake.h"
 #include "psirt/log.h"
 #include "psirt/pgp.h"
-#include "psirt/pgp.h"
 #include "psirt/rawmail.h"
 #include "psirt/safeio.h"
 #include "psirt/sanitize.h"
@@ -57,15 +56,23 @@
 #define ACK_RETRY_PER_RUN 3		/* older acks retried by each run */
 #define ACK_RETRY_AFTER 300		/* seconds between two tries */
 
-/* on_nomem - the gateway is out of memory: Postfix retries later */
+/*
+ * Set once the message is committed: from then on Postfix must not retry
+ * it, whatever happens to the acknowledgements (left pending, sent by a
+ * later run or --retry-acks).
+ */
+static volatile sig_atomic_t committed;
+
+/* on_nomem - out of memory: Postfix retries later, unless committed */
 static void
 on_nomem(void)
 {
-	log_error("out of memory; deferring");
-	_exit(PSIRT_EX_TEMPFAIL);
+	log_error(committed ? "out of memory; the ack is left pending" :
+	    "out of memory; deferring");
+	_exit(committed ? PSIRT_EX_OK : PSIRT_EX_TEMPFAIL);
 }
 
-/* on_deadline - the internal deadline fired: Postfix retries later */
+/* on_deadline - the deadline fired: Postfix retries, unless committed */
 static void
 on_deadline(int sig)
 {
@@ -74,7 +81,7 @@ on_deadline(int sig)
 	 * Nothing here may call syslog() (not async-signal-safe); Postfix
 	 * logs the deferral with our exit status.
 	 */
-	_exit(PSIRT_EX_TEMPFAIL);
+	_exit(committed ? PSIRT_EX_OK : PSIRT_EX_TEMPFAIL);
 }
 
 /* usage - the synopsis on stdout (only for --help) */
@@ -383,6 +390,7 @@ store_and_ack(const struct config *cfg, struct store *st,
 	}
 	if (store_inbound_commit(st, &in, case_id, &duplicate, &err) < 0)
 		goto out;
+	committed = 1;
 	timing_phase(TIMING_ACK);
 	if (hook != NULL && strcmp(hook, "kill-after-commit") == 0)
 		(void)raise(SIGKILL);

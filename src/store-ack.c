@@ -33,7 +33,6 @@
 #include "psirt/xalloc.h"
 #include "store-int.h"
 
-#define ACK_STALE_SENDING 600	/* seconds a claim may last */
 #define ACK_LIVE "('pending', 'sending', 'sent', 'failed')"
 
 /*
@@ -238,8 +237,8 @@ load_job(struct store *st, long long id, struct store_ack_job *job,
 /* store_ack_claim - see store.h */
 int
 store_ack_claim(struct store *st, long long id, long long after, time_t now,
-    unsigned long min_age, struct store_ack_job *job, int *got_r,
-    char **error_r)
+    unsigned long min_age, unsigned long stale_after,
+    struct store_ack_job *job, int *got_r, char **error_r)
 {
 	char snow[32], due[32], stale[32];
 	sqlite3_stmt *s;
@@ -250,7 +249,7 @@ store_ack_claim(struct store *st, long long id, long long after, time_t now,
 	*got_r = 0;
 	st_iso_time(now, snow);
 	st_iso_time(now - (time_t)min_age, due);
-	st_iso_time(now - ACK_STALE_SENDING, stale);
+	st_iso_time(now - (time_t)stale_after, stale);
 	if (st_exec(st, "BEGIN IMMEDIATE", error_r) < 0)
 		return -1;
 	if (st_prepare(st, id != 0 ?

@@ -300,14 +300,14 @@ int store_case_reporter(struct store *st, const char *case_id,
 /*
  * store_ack_claim - take one acknowledgement to send: the one of id, if
  * it is still pending, or (id 0) the first after the id after that is
- * pending and not tried for min_age seconds, or was left "sending" by a
- * process that died. It is "sending" until store_ack_done(). *got_r 0 if
- * there is none.
+ * pending and not tried for min_age seconds, or was left "sending" for
+ * more than stale seconds (by a process that died or was ended by its
+ * deadline: stale is the longest a psirt-filter run lasts). It is
+ * "sending" until store_ack_done(). *got_r 0 if there is none.
  */
 int store_ack_claim(struct store *st, long long id, long long after,
-    time_t now,
-    unsigned long min_age, struct store_ack_job *job, int *got_r,
-    char **error_r);
+    time_t now, unsigned long min_age, unsigned long stale,
+    struct store_ack_job *job, int *got_r, char **error_r);
 /*
  * store_ack_done - record the outcome: sent (failure NULL; the case's
  * first_ack set if unset) or failed with a reason (pending again, or

@@ -297,6 +297,37 @@ env PSIRT_LOG_FILE="$T/log" $RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" \
     --retry-acks >"$T/retry.out" 2>&1
 is "$(sent)" "$((n0 + 1))" "a sent ack is not sent again"
 
+# ---- the deadline fires while the ack is being sent --------------------
+# The report is committed: exit 0 (a 75 would have Postfix deliver it
+# again), the ack left pending and sent by a later run.
+cp "$T/psirt.conf" "$T/psirt.conf.keep"
+D=$((4 * SLOW))
+printf 'worker_timeout = %ss\ndeadline = %ss\n' $((D / 2)) "$D" >>"$T/psirt.conf"
+touch "$T/sendmail-hang"
+plain "dan@example.net" "while sendmail hangs" >"$M"
+n0=$(sent)
+t0=$(date +%s)
+deliver dan@example.net "$M"
+is "$?" 0 "deadline during the ack: exit 0 (the report is committed)"
+el=$(($(date +%s) - t0))
+check "deadline during the ack: ended at the deadline ($el s)" \
+    test "$el" -ge "$D" -a "$el" -le $((D + 10 * SLOW))
+DAN=$ID
+is "$(case_json "$DAN" "j['subject']")" "while sendmail hangs" \
+    "deadline during the ack: the report is stored"
+is "$(case_json "$DAN" "j['acknowledged']")" None \
+    "deadline during the ack: not acknowledged"
+rm -f "$T/sendmail-hang"
+# The ack is left claimed ("sending"); the claim is taken again once it is
+# older than the deadline (the run that made it has surely ended by then).
+sleep $((D + 3))
+env PSIRT_LOG_FILE="$T/log" $RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" \
+    --retry-acks >"$T/retry.out" 2>&1
+mv "$T/psirt.conf.keep" "$T/psirt.conf"
+is "$(sent)" "$((n0 + 1))" "deadline during the ack: the ack is sent later"
+is "$($ACKMAIL header "$(last_ack)" Subject)" "[$DAN] Report received" \
+    "deadline during the ack: the later ack is the case's"
+
 # ---- follow-ups ---------------------------------------------------------
 
 ncases=$(case_count)

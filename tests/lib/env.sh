@@ -20,8 +20,10 @@ set -u
 TAP_N=0
 TAP_FAILED=0
 # SLOW - what a wall-clock bound of a test is multiplied by: valgrind runs
-# every program many times slower (the bounds prove "ends", not "fast").
+# every program many times slower, the sanitizer build a few times (the
+# bounds prove "ends", not "fast").
 SLOW=1
+[ "${SANITIZERS:-no}" = yes ] && SLOW=3
 [ -n "${VALGRIND:-}" ] && SLOW=8
 TEST_USER=psirt-test
 

@@ -90,7 +90,11 @@ static double tap_slow(void) __attribute__((unused));
 static double
 tap_slow(void)
 {
+#if defined(__SANITIZE_ADDRESS__)
+	return tap_under_valgrind() ? 8.0 : 3.0;
+#else
 	return tap_under_valgrind() ? 8.0 : 1.0;
+#endif
 }
 
 static int tap_done(void) __attribute__((unused));

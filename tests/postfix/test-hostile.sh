@@ -14,6 +14,10 @@
 . "$top_srcdir/tests/postfix/lib.sh"
 
 TIMEOUT=3
+# What "within the worker timeout" allows beyond it: the rest of the run
+# (store, a signed ack) on a loaded machine, with the sanitizers; still far
+# from Postfix's command_time_limit (1000 s), which is what must not be hit.
+SLACK=$((10 * SLOW))
 pf_init worker_timeout=${TIMEOUT}s max_decrypted_size=10M
 pf_start
 todo_pgp=$(todo_openpgp)
@@ -56,7 +60,8 @@ check "libetpan crash input: Postfix handed it over intact" \
 is "$(field '["processing"] + " " + str(j["messages"][0]["quarantine_reason"])')" \
     "quarantined worker-crash" "libetpan crash input: stored quarantined (worker-crash)"
 check "libetpan crash input: within the worker timeout" \
-    awk -v s="$(pipe_seconds)" -v t="$TIMEOUT" 'BEGIN { exit !(s < t + 2) }'
+    awk -v s="$(pipe_seconds)" -v t="$TIMEOUT" -v k="$SLACK" \
+    'BEGIN { exit !(s < t + k) }'
 
 # --- 5b. A compression bomb in PGP/MIME -------------------------------------
 {
@@ -72,7 +77,7 @@ deliver "compression bomb" mallory@example.test "$T/bomb.eml"
 s=$(pipe_seconds)
 echo "# compression bomb: psirt-filter ran ${s} s"
 check "compression bomb: within the worker timeout" \
-    awk -v s="$s" -v t="$TIMEOUT" 'BEGIN { exit !(s < t + 2) }'
+    awk -v s="$s" -v t="$TIMEOUT" -v k="$SLACK" 'BEGIN { exit !(s < t + k) }'
 is_todo "$(field '["encryption"]')" failed-limit \
     "compression bomb: encryption failed-limit" "$todo_pgp"
 is_todo "$(field '["processing"] + " " + str(j["messages"][0]["quarantine_reason"])')" \
@@ -101,7 +106,8 @@ echo "# hung worker: psirt-filter ran ${s} s (worker_timeout ${TIMEOUT} s)"
 is "$(field '["processing"] + " " + str(j["messages"][0]["quarantine_reason"])')" \
     "quarantined worker-timeout" "hung worker: stored quarantined (worker-timeout)"
 check "hung worker: ended at worker_timeout, not earlier, not much later" \
-    awk -v s="$s" -v t="$TIMEOUT" 'BEGIN { exit !(s >= t - 0.5 && s < t + 3) }'
+    awk -v s="$s" -v t="$TIMEOUT" -v k="$SLACK" \
+    'BEGIN { exit !(s >= t - 0.5 && s < t + k) }'
 check "hung worker: Postfix's command_time_limit never reached" \
     sh -c '! grep -q "time limit exceeded" "$1"' sh "$T/maillog"
 check "the filter never deferred" sh -c '! grep -q deferring "$1"' sh \

@@ -44,8 +44,8 @@ submitted=$(date +%s.%N)
 is "$rc" 0 "Postfix accepted all $N reports (250)"
 [ "$rc" -eq 0 ] || head -5 "$T/blast.out" | sed 's/^/# /'
 [ "$rc" -eq 0 ] || { echo "Bail out! submission failed"; exit 1; }
-pf_wait_psirt "$N" 120
-is "$?" 0 "all $N delivered to the psirt service within 120 s"
+pf_wait_psirt "$N" $((120 * SLOW))
+is "$?" 0 "all $N delivered to the psirt service within $((120 * SLOW)) s"
 end=$(date +%s.%N)
 touch "$T/done"
 wait "$sampler"
