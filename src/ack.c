@@ -412,21 +412,30 @@ split_command(char *cmd, char *argv[ACK_MAX_ARGS])
 	return n;
 }
 
-/* wait_child - its exit status within ACK_SEND_TIMEOUT, else killed */
+/*
+ * wait_child - its exit status within ACK_SEND_TIMEOUT, else killed. The
+ * polling interval starts short (sendmail usually takes a few ms) and
+ * doubles up to about 13 ms.
+ */
 static int
 wait_child(pid_t pid, int *status)
 {
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	int i;
+	struct timespec ts;
+	long step = 100 * 1000, waited = 0;	/* ns; microseconds */
 	pid_t w;
 
-	for (i = 0; i < ACK_SEND_TIMEOUT * 100; i++) {
+	while (waited < ACK_SEND_TIMEOUT * 1000L * 1000L) {
 		w = waitpid(pid, status, WNOHANG);
 		if (w == pid)
 			return 0;
 		if (w < 0 && errno != EINTR)
 			return -1;
+		ts.tv_sec = 0;
+		ts.tv_nsec = step;
 		(void)nanosleep(&ts, NULL);
+		waited += step / 1000;
+		if (step < 10 * 1000 * 1000)
+			step *= 2;
 	}
 	(void)kill(pid, SIGKILL);
 	(void)waitpid(pid, status, 0);

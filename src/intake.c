@@ -669,7 +669,8 @@ whole_signed(struct intake *st, const struct mime_tree *t,
 
 /*
  * open_plaintext - a PGP/MIME plaintext: verified first when it is
- * itself multipart/signed (then its signed part is the view)
+ * itself multipart/signed (then its signed part is the view). The view
+ * lies in p: this walk's decoded parts go before open_view() walks it.
  */
 static int
 open_plaintext(struct intake *st, const unsigned char *p, size_t len)
@@ -678,30 +679,34 @@ open_plaintext(struct intake *st, const unsigned char *p, size_t len)
 	struct classify c;
 	struct pgp_verify v;
 	const struct mime_part *data;
-	int ret;
+	int ret = 0;
 
 	memset(&c, 0, sizeof(c));
 	if (mime_walk(p, len, st->job->limits, &t) == NULL)
 		classify_tree(&t, &c);
 	if (c.kind == CLASSIFY_MIME_SIGNED) {
-		if (verify_mime(st, &t, &c.item[0], &v) < 0) {
+		if (verify_mime(st, &t, &c.item[0], &v) < 0)
 			ret = -1;
-			goto out;
+		else {
+			set_sig(st->r, &v);
+			data = &t.parts[c.item[0].data];
+			p = data->raw;
+			len = data->raw_len;
 		}
-		set_sig(st->r, &v);
-		data = &t.parts[c.item[0].data];
-		ret = open_view(st, data->raw, data->raw_len);
-	} else
-		ret = open_view(st, p, len);
-out:
+	}
 	classify_free(&c);
 	mime_tree_free(&t);
-	return ret;
+	return ret < 0 ? -1 : open_view(st, p, len);
 }
 
-/* whole_encrypted - a top-level multipart/encrypted */
+/*
+ * whole_encrypted - a top-level multipart/encrypted. The message itself
+ * goes before the decryption (its outer view is in the report already,
+ * the ciphertext a part of t), t once decrypted: peak memory holds the
+ * plaintext and its parts, not the message and the ciphertext too.
+ */
 static int
-whole_encrypted(struct intake *st, const struct mime_tree *t,
+whole_encrypted(struct intake *st, struct mime_tree *t,
     const struct classify_item *it)
 {
 	const struct mime_part *data = &t->parts[it->data];
@@ -710,9 +715,12 @@ whole_encrypted(struct intake *st, const struct mime_tree *t,
 	size_t n;
 	int ret = 0;
 
+	if (st->job->input != NULL)
+		buf_free(st->job->input);
 	if (decrypt(st, data->content, data->content_len, ENC_PGP_MIME,
 	    &d) < 0)
 		return -1;
+	mime_tree_free(t);
 	st->r->encryption = d.enc;
 	if (d.enc != ENC_PGP_MIME)
 		note_failure(st, "the message", &d);

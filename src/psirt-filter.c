@@ -25,6 +25,7 @@
  *	well before Postfix's command_time_limit.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@
 #include "psirt/xalloc.h"
 
 #define LOG_VALUE_MAX 200
+#define MMAP_THRESHOLD (256 * 1024)	/* bytes; mallopt() */
 #define MAX_KEY_PARTS 4			/* key parts imported per message */
 #define ACK_RETRY_PER_RUN 3		/* older acks retried by each run */
 #define ACK_RETRY_AFTER 300		/* seconds between two tries */
@@ -459,6 +461,7 @@ parse_message(const struct config *cfg, struct rawmail *rm,
 	job.msg = rm->data.data != NULL ? rm->data.data :
 	    (const unsigned char *)"";
 	job.len = rm->data.len;
+	job.input = &rm->data;		/* the worker's copy, in the worker */
 	job.limits = &cfg->limits;
 	job.gnupg_home = cfg->gnupg_home;
 	job.log_id = qid;
@@ -618,6 +621,12 @@ main(int argc, char **argv)
 	int ch, check = 0, init = 0, retry = 0, rc;
 
 	timing_init(getenv("PSIRT_TIMING"));
+	/*
+	 * A message, its plaintext, an attachment: each mmapped and given
+	 * back when freed (glibc's sliding threshold would keep such blocks
+	 * in the heap after the first one is freed). The worker inherits it.
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 	if (safeio_ensure_std_fds() < 0)
 		return PSIRT_EX_TEMPFAIL;
 	umask(077);

@@ -41,6 +41,12 @@
 struct intake_job {
 	const unsigned char *msg;
 	size_t len;
+	/*
+	 * The buffer msg is in, or NULL. intake_process() frees it once the
+	 * message itself is no longer needed (a PGP/MIME message, once
+	 * decrypted): in the worker, which has its own copy.
+	 */
+	struct buf *input;
 	const struct limits *limits;
 	const char *gnupg_home;		/* the gateway's GNUPGHOME */
 	const char *log_id;		/* queue id for log lines */
