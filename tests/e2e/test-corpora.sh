@@ -27,6 +27,14 @@ done
 TIMEOUT=$((20 * SLOW))
 JOBS=4
 [ -n "${VALGRIND:-}" ] && JOBS=1
+NBG=0
+
+# throttle - after starting a background job: every JOBS jobs, wait for
+# them all
+throttle() {
+	NBG=$((NBG + 1))
+	[ $((NBG % JOBS)) -ne 0 ] || wait
+}
 psirt_env_init "worker_timeout = ${TIMEOUT}s"
 R=$(mktemp -d /tmp/psirt-rep.XXXXXX)
 HOMES=""
@@ -82,11 +90,9 @@ check_runs() {
 	run_psirt list --json | json_get '"\n".join(c["id"] for c in j)' \
 	    >"$T/ids"
 	mkdir -p "$T/show"
-	_n=0
 	while read -r id; do
 		run_psirt show "$id" --json >"$T/show/$id" &
-		_n=$((_n + 1))
-		[ $((_n % JOBS)) -eq 0 ] && wait
+		throttle
 	done <"$T/ids"
 	wait
 	while read -r id; do
@@ -97,6 +103,11 @@ check_runs() {
 	    >"$T/check.out"
 	while IFS= read -r line; do
 		case $line in
+		'# '*' messages with raw SHA-256 '*)
+			echo "$line"
+			# the filter's own log lines for it (qid: 12 hex digits)
+			_q=$(echo "${line##* }" | cut -c1-12)
+			grep -a ": $_q: " "$T/log" | tail -3 | sed 's/^/# /' ;;
 		'#'*) echo "$line" ;;
 		*) tap_ok "${line%% *}" "${line#* }" ;;
 		esac
@@ -118,7 +129,6 @@ EVERY=${CORPORA_EVERY:-1}
 $PY list "$C" | awk -v n="$EVERY" '(NR - 1) % n == 0' >"$T/list"
 [ "$EVERY" -gt 1 ] && echo "# every ${EVERY}th file only (CORPORA_EVERY)"
 # JOBS filters at a time, as Postfix runs several (maxproc).
-n=0
 while IFS= read -r f; do
 	e=
 	case $f in
@@ -126,8 +136,7 @@ while IFS= read -r f; do
 		grep -aqi '^X-Payload-Id:.*valid(' "$f" && e=hidden ;;
 	esac
 	deliver "$f" "$e" "${f#"$C"/}" &
-	n=$((n + 1))
-	[ $((n % JOBS)) -eq 0 ] && wait
+	throttle
 done <"$T/list"
 wait
 echo "# MIME corpora: $(wc -l <"$T/list") files delivered in $(($(date +%s) - T0)) s"
@@ -138,11 +147,9 @@ T1=$(date +%s)
 mkdir "$T/wrap"
 $PY wrap "$P" "$T/wrap" | awk -v n="$EVERY" '(NR - 1) % n == 0' \
     >"$T/wrapped"
-n=0
 while IFS="$(printf '\t')" read -r f label; do
 	deliver "$f" "sig!=good,not-decrypted" "$label" &
-	n=$((n + 1))
-	[ $((n % JOBS)) -eq 0 ] && wait
+	throttle
 done <"$T/wrapped"
 wait
 echo "# OpenPGP suite: $(wc -l <"$T/wrapped") wrapped mails in $(($(date +%s) - T1)) s"

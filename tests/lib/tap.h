@@ -7,7 +7,8 @@
  *	tap_skip(name, why) prints "ok N - name # SKIP why".
  *	tap_under_valgrind() says whether the test runs under
  *	VALGRIND=valgrind make check, and tap_slow() is what a wall-clock
- *	bound is multiplied by (8 there, as SLOW in tests/lib/env.sh).
+ *	bound is multiplied by (8 there, 3 in the sanitizer build, 1
+ *	otherwise: as SLOW in tests/lib/env.sh).
  *	tap_done() prints the plan and returns the exit status for main().
  */
 #ifndef PSIRT_TAP_H
