@@ -18,14 +18,25 @@ while [ $i -le $N ]; do
 done
 
 # sample_concurrency - the most psirt-filter processes Postfix's pipe ran at
-# once (workers, whose parent is psirt-filter, not counted), until $T/done
+# once, until $T/done. Counted as the pipe processes that have a psirt-filter
+# child (workers, whose parent is psirt-filter, are not counted): ps reads
+# /proc one process after the other, so it can see a pipe's finished filter
+# and the next one it started, but a pipe runs one command at a time.
 sample_concurrency() {
 	_max=0
 	while [ ! -e "$T/done" ]; do
 		_n=$(ps -eo pid=,ppid=,comm= | awk '
 		    $3 == "pipe" { pipe[$1] = 1; next }
 		    $3 == "psirt-filter" { pf[$1] = $2 }
-		    END { n = 0; for (k in pf) if (pf[k] in pipe) n++; print n }')
+		    END {
+			n = 0
+			for (k in pf)
+				if (pf[k] in pipe && !(pf[k] in seen)) {
+					seen[pf[k]] = 1
+					n++
+				}
+			print n
+		    }')
 		[ "$_n" -gt "$_max" ] && _max=$_n
 		sleep 0.02
 	done
