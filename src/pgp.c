@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,6 +50,7 @@
 struct pgp {
 	gpgme_ctx_t ctx;
 	gpgme_key_t signer;		/* pgp_signer()'s key, kept */
+	int lock_fd;			/* PGP_KEYRING_LOCK, own open file */
 };
 
 /* The gateway's gpg.conf; max-output is appended. See pgp.h. */
@@ -85,6 +87,7 @@ static const char *const agent_conf_lines[] = {
 	"psirt-filter.\n"
 
 static int pgp_initialized;
+static char pgp_lock_path[4096];	/* GNUPGHOME/PGP_KEYRING_LOCK */
 
 /* pgp_fail - format a message (and the gpgme error, if any) into error_r */
 static int
@@ -277,6 +280,15 @@ is_passphrase(gpgme_error_t err)
 	}
 }
 
+/* path_join - dir/name into out; -1 when too long */
+static int
+path_join(char *out, size_t n, const char *dir, const char *name)
+{
+	int w = snprintf(out, n, "%s/%s", dir, name);
+
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
 /* pgp_init - gpgme's global setup; see pgp.h */
 int
 pgp_init(const char *gnupg_home, char **error_r)
@@ -302,6 +314,9 @@ pgp_init(const char *gnupg_home, char **error_r)
 	if (setenv("GNUPGHOME", gnupg_home, 1) != 0)
 		return pgp_fail(error_r, gpg_error_from_syserror(),
 		    "setenv GNUPGHOME");
+	if (path_join(pgp_lock_path, sizeof(pgp_lock_path), gnupg_home,
+	    PGP_KEYRING_LOCK) != 0)
+		return pgp_fail(error_r, 0, "gnupg_home too long");
 	if (!pgp_initialized) {
 		err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
 		if (err != 0)
@@ -312,17 +327,51 @@ pgp_init(const char *gnupg_home, char **error_r)
 	return 0;
 }
 
+/*
+ * keyring_lock - hold the gateway keyring's lock for one gpg operation:
+ * LOCK_SH to read the keyring (decrypt, verify, list, encrypt, sign),
+ * LOCK_EX to import into it; keyring_unlock() drops it. gpg writes
+ * pubring.kbx by renaming the old file to its backup and then the new one
+ * in place, and a reading gpg takes no lock: one that opens the keyring
+ * between the two renames finds none (our key "missing", a report seen
+ * as encrypted to a key we do not hold). flock() waits; the worker's
+ * timeout and the filter's deadline bound the wait. A lock that cannot
+ * be taken (ENOLCK) is done without, the race as gpg alone has it.
+ */
+static void
+keyring_lock(struct pgp *p, int op)
+{
+	while (flock(p->lock_fd, op) < 0 && errno == EINTR)
+		;
+}
+
+/* keyring_unlock - drop keyring_lock() */
+static void
+keyring_unlock(struct pgp *p)
+{
+	(void)flock(p->lock_fd, LOCK_UN);
+}
+
 /* pgp_open - a context: OpenPGP, offline, pinentry never, local keys */
 int
 pgp_open(struct pgp **p_r, char **error_r)
 {
 	gpgme_ctx_t ctx;
 	gpgme_error_t err;
+	int fd;
 
 	PSIRT_ASSERT(pgp_initialized);
 	*p_r = NULL;
-	if ((err = gpgme_new(&ctx)) != 0)
+	/* Its own open file: flock() locks belong to the open file. */
+	fd = open(pgp_lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0)
+		return pgp_fail(error_r, gpg_error_from_syserror(),
+		    "keyring lock %s", pgp_lock_path);
+	if ((err = gpgme_new(&ctx)) != 0) {
+		(void)close(fd);
 		return pgp_fail(error_r, err, "gpgme_new");
+	}
 	if ((err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
 	    (err = gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_ERROR))
 	    != 0 ||
@@ -331,6 +380,7 @@ pgp_open(struct pgp **p_r, char **error_r)
 	    (err = gpgme_set_ctx_flag(ctx, "trust-model", "always")) != 0 ||
 	    (err = gpgme_set_ctx_flag(ctx, "no-symkey-cache", "1")) != 0) {
 		gpgme_release(ctx);
+		(void)close(fd);
 		return pgp_fail(error_r, err, "gpgme context setup");
 	}
 	gpgme_set_offline(ctx, 1);
@@ -338,6 +388,7 @@ pgp_open(struct pgp **p_r, char **error_r)
 	gpgme_set_textmode(ctx, 0);
 	*p_r = xcalloc(1, sizeof(**p_r));
 	(*p_r)->ctx = ctx;
+	(*p_r)->lock_fd = fd;
 	return 0;
 }
 
@@ -349,6 +400,7 @@ pgp_close(struct pgp **p)
 		return;
 	gpgme_key_unref((*p)->signer);
 	gpgme_release((*p)->ctx);
+	(void)close((*p)->lock_fd);
 	free(*p);
 	*p = NULL;
 }
@@ -366,6 +418,7 @@ key_lookup(struct pgp *p, const char *fpr, int secret, gpgme_key_t *key_r,
 
 	*key_r = NULL;
 	PSIRT_ASSERT(is_fpr(fpr));
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_keylist_start(p->ctx, fpr, secret);
 	if (err == 0)
 		err = gpgme_op_keylist_next(p->ctx, &key);
@@ -376,6 +429,7 @@ key_lookup(struct pgp *p, const char *fpr, int secret, gpgme_key_t *key_r,
 		key = NULL;
 	}
 	(void)gpgme_op_keylist_end(p->ctx);
+	keyring_unlock(p);
 	if (err != 0 && gpg_err_code(err) != GPG_ERR_EOF) {
 		if (is_trouble(err))
 			return pgp_fail(error_r, err, "key listing");
@@ -642,9 +696,11 @@ own_key_decrypts(struct pgp *p, const char *keyid, char **error_r)
 		pgp_fail(error_r, err, "gpgme_data_new");
 		goto out;
 	}
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_encrypt_ext(p->ctx, NULL, rcpt,
 	    GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO, plain,
 	    cipher);
+	keyring_unlock(p);
 	if (err != 0) {
 		if (is_trouble(err))
 			pgp_fail(error_r, err, "key probe");
@@ -653,7 +709,9 @@ own_key_decrypts(struct pgp *p, const char *keyid, char **error_r)
 		goto out;
 	}
 	(void)gpgme_data_seek(cipher, 0, SEEK_SET);
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_decrypt(p->ctx, cipher, out);
+	keyring_unlock(p);
 	got = gpgme_data_release_and_get_mem(out, &n);
 	out = NULL;
 	if (err == 0 && got != NULL && n == sizeof(probe) - 1 &&
@@ -681,10 +739,12 @@ pgp_ready(struct pgp *p, char **error_r)
 	gpgme_key_t key = NULL;
 	gpgme_error_t err;
 
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_keylist_start(p->ctx, NULL, 1);
 	if (err == 0)
 		err = gpgme_op_keylist_next(p->ctx, &key);
 	(void)gpgme_op_keylist_end(p->ctx);
+	keyring_unlock(p);
 	gpgme_key_unref(key);
 	if (err == 0 && key != NULL)
 		return 0;
@@ -725,8 +785,10 @@ pgp_decrypt_verify(struct pgp *p, const unsigned char *in, size_t len,
 		pgp_fail(error_r, err, "gpgme_data_new_from_cbs");
 		goto out;
 	}
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_decrypt_ext(p->ctx, GPGME_DECRYPT_VERIFY, cipher,
 	    plain);
+	keyring_unlock(p);
 	res = gpgme_op_decrypt_result(p->ctx);
 	if (sink.over) {
 		d->enc = ENC_FAILED_LIMIT;
@@ -792,7 +854,9 @@ pgp_verify_detached(struct pgp *p, const unsigned char *data,
 	if (data_from_mem(&dsig, sig, sig_len, error_r) != 0 ||
 	    data_from_mem(&dtext, data, data_len, error_r) != 0)
 		goto out;
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_verify(p->ctx, dsig, dtext, NULL);
+	keyring_unlock(p);
 	if (err != 0) {
 		if (is_trouble(err)) {
 			pgp_fail(error_r, err, "verification");
@@ -893,7 +957,9 @@ pgp_verify_cleartext(struct pgp *p, const unsigned char *in, size_t len,
 		pgp_fail(error_r, err, "gpgme_data_new_from_cbs");
 		goto out;
 	}
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_verify(p->ctx, dsig, NULL, dplain);
+	keyring_unlock(p);
 	if (sink.over) {
 		c->limit = 1;
 		c->verify.sig = SIG_NONE;
@@ -976,6 +1042,7 @@ import_list(struct pgp *p, gpgme_data_t data,
 	size_t max_keys = lim->max_keys < PGP_MAX_IMPORT_KEYS ?
 	    lim->max_keys : PGP_MAX_IMPORT_KEYS;
 
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_keylist_from_data_start(p->ctx, data, 0);
 	while (err == 0 && imp->refused == NULL &&
 	    (err = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
@@ -988,6 +1055,7 @@ import_list(struct pgp *p, gpgme_data_t data,
 		gpgme_key_unref(key);
 	}
 	(void)gpgme_op_keylist_end(p->ctx);
+	keyring_unlock(p);
 	if (err != 0 && gpg_err_code(err) != GPG_ERR_EOF) {
 		if (is_trouble(err))
 			return pgp_fail(error_r, err, "key listing");
@@ -1062,7 +1130,9 @@ pgp_import_key(struct pgp *p, const unsigned char *in, size_t len,
 		pgp_fail(error_r, gpg_error_from_syserror(), "gpgme_data_seek");
 		goto out;
 	}
+	keyring_lock(p, LOCK_EX);
 	err = gpgme_op_import(p->ctx, data);
+	keyring_unlock(p);
 	res = gpgme_op_import_result(p->ctx);
 	if (err != 0 && is_trouble(err)) {
 		pgp_fail(error_r, err, "key import");
@@ -1191,10 +1261,15 @@ pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
 		goto out;
 	}
 	gpgme_set_armor(p->ctx, 1);
-	if (recipient_fpr != NULL) {
+	keyring_lock(p, LOCK_SH);
+	if (recipient_fpr != NULL)
 		err = gpgme_op_encrypt_sign_ext(p->ctx, NULL, recp,
 		    GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO,
 		    din, dout);
+	else
+		err = gpgme_op_sign(p->ctx, din, dout, GPGME_SIG_MODE_DETACH);
+	keyring_unlock(p);
+	if (recipient_fpr != NULL) {
 		eres = gpgme_op_encrypt_result(p->ctx);
 		if (!sink.over && ((eres != NULL &&
 		    eres->invalid_recipients != NULL) ||
@@ -1202,8 +1277,7 @@ pgp_sign_encrypt(struct pgp *p, const char *signer_fpr,
 			ret = PGP_RECIPIENT_UNUSABLE;
 			goto out;
 		}
-	} else
-		err = gpgme_op_sign(p->ctx, din, dout, GPGME_SIG_MODE_DETACH);
+	}
 	sres = gpgme_op_sign_result(p->ctx);
 	if (sink.over) {
 		pgp_fail(error_r, 0, "signed output over its cap");
@@ -1251,15 +1325,6 @@ conf_text(struct buf *b, int gpg, size_t max_decrypted_size)
 		for (i = 0; i < PSIRT_NELEM(agent_conf_lines); i++)
 			(void)buf_printf(b, "%s\n", agent_conf_lines[i]);
 	}
-}
-
-/* path_join - dir/name, or NULL when too long */
-static int
-path_join(char *out, size_t n, const char *dir, const char *name)
-{
-	int w = snprintf(out, n, "%s/%s", dir, name);
-
-	return w < 0 || (size_t)w >= n ? -1 : 0;
 }
 
 /* write_atomic - write dir/name through a temporary file, fsynced */
@@ -1500,6 +1565,7 @@ pgp_signer(struct pgp *p, const char *configured, char fpr[PGP_FPR_MAX + 1],
 				fpr[n] = (char)(fpr[n] - 'a' + 'A');
 		return 0;
 	}
+	keyring_lock(p, LOCK_SH);
 	err = gpgme_op_keylist_start(p->ctx, configured != NULL &&
 	    configured[0] != '\0' ? configured : NULL, 1);
 	while (err == 0 && (err = gpgme_op_keylist_next(p->ctx, &next)) == 0) {
@@ -1511,6 +1577,7 @@ pgp_signer(struct pgp *p, const char *configured, char fpr[PGP_FPR_MAX + 1],
 			gpgme_key_unref(next);
 	}
 	(void)gpgme_op_keylist_end(p->ctx);
+	keyring_unlock(p);
 	if (gpg_err_code(err) != GPG_ERR_EOF)
 		n = 0;
 	if (n == 1 && key != NULL &&

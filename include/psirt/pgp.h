@@ -62,6 +62,14 @@
  *	gpg.conf's max-output must be above max_decrypted_size (checked by
  *	pgp_check_gpg_conf() with the same value): past max-output gpg 2.2.40
  *	truncates the plaintext and still says DECRYPTION_OKAY.
+ *
+ *	The keyring is shared by every psirt-filter at once, and gpg itself
+ *	does not keep a reader from seeing it replaced: a key import renames
+ *	pubring.kbx away before renaming the new one in place. So every gpg
+ *	operation here holds a flock() on GNUPGHOME/PGP_KEYRING_LOCK (created
+ *	by pgp_open()): shared to read the keyring, exclusive to import.
+ *	Anyone else changing the gateway's keyring while the filter runs takes
+ *	it exclusive too (flock -x -o GNUPGHOME/psirt-keyring.lock gpg ...).
  */
 #ifndef PSIRT_PGP_H
 #define PSIRT_PGP_H
@@ -74,6 +82,7 @@
 #define PGP_KEYID_LEN 16		/* hex digits of a key ID */
 #define PGP_MAX_RECIPIENTS 16		/* key IDs kept for failed-no-key */
 #define PGP_MAX_OUTPUT_SLACK (1024UL * 1024)	/* max-output over the cap */
+#define PGP_KEYRING_LOCK "psirt-keyring.lock"	/* in the GnuPG home */
 
 /* Reporter key import limits and their defaults. */
 #define PGP_DEFAULT_MAX_KEY_SIZE (64UL * 1024)

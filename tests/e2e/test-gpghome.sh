@@ -5,7 +5,9 @@
 # signature by a key we do not hold starts no dirmngr (no network); an
 # unusable secret key, a gpg-agent that cannot start and a hung gpg-agent
 # each defer an encrypted mail (exit 75, no case), never store a "failed"
-# case, while plain and signed mail, which need no secret key, are stored.
+# case, while plain and signed mail, which need no secret key, are stored;
+# the keyring lock: a reader waits for a key import and an import for the
+# readers.
 . "$top_srcdir/tests/lib/env.sh"
 . "$top_srcdir/tests/lib/mkmail.sh"
 . "$top_srcdir/tests/lib/gpghome.sh"
@@ -349,6 +351,54 @@ wait "$FAKE_PID" 2>/dev/null
 FAKE_PID=""
 rm -f "$T/gnupg/S.gpg-agent"
 stored "the same mail once the agent is back" pgp-mime
+
+# ---- the keyring lock (pgp.h): a key import never hides the keyring -------
+
+# gpg imports a key by renaming pubring.kbx away and the new one in place; a
+# reading gpg between the two renames finds no keyring, hence no secret
+# key. Every filter's gpg operation holds GNUPGHOME/psirt-keyring.lock:
+# shared to read, exclusive to import.
+lock=$T/gnupg/psirt-keyring.lock
+check "the keyring lock exists, created by the filter" test -f "$lock"
+
+# hold MODE SECONDS - hold the keyring lock (-x or -s) for SECONDS in the
+# background; $T/released gets the time it is let go
+hold() {
+	rm -f "$T/held" "$T/released"
+	flock "$1" "$lock" sh -c "touch '$T/held'; sleep $2; \
+	    date +%s.%N >'$T/released'" &
+	while [ ! -e "$T/held" ]; do sleep 0.05; done
+}
+
+# after_release - now is no earlier than the release of the lock
+after_release() {
+	_now=$(date +%s.%N)
+	wait
+	awk -v a="$_now" -v b="$(cat "$T/released")" 'BEGIN { exit !(a >= b) }'
+}
+
+enc_mail "keyring being written"
+hold -x 3
+stored "an encrypted report while someone writes the keyring" pgp-mime
+check "it decrypted once the writer let go, not before" after_release
+
+{
+	printf 'From: stranger@example.test\nTo: security@example.test\n'
+	printf 'Subject: my key\nMessage-ID: <%s>\nMIME-Version: 1.0\n' \
+	    "$(mail_id)"
+	printf 'Content-Type: multipart/mixed; boundary="K"\n\n'
+	printf -- '--K\nContent-Type: text/plain\n\nMy key is attached.\n'
+	printf -- '--K\nContent-Type: application/pgp-keys\n\n'
+	pgp_key_block "$R" "$STRANGER_FPR"
+	printf -- '--K--\n'
+} >"$T/m"
+hold -s 3
+run_filter stranger@example.test <"$T/m"
+is "$?" 0 "a reporter key offered while someone reads the keyring: exit 0"
+check "the import waited for the reader to let go" after_release
+$RUN_AS gpg --homedir "$T/gnupg" --batch --list-keys "$STRANGER_FPR" \
+    >/dev/null 2>&1
+is "$?" 0 "the offered key is in the keyring"
 
 check "the filter printed nothing on stdout or stderr" test ! -s "$T/filter.out"
 tap_done
