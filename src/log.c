@@ -15,6 +15,7 @@
 static const char *log_ident = "psirt";
 static int log_where = LOG_TO_STDERR;
 static FILE *log_file;
+static char log_last[LOG_LAST_MAX];	/* the last warning or error */
 
 /* log_open - set the program name and destination */
 void
@@ -45,6 +46,13 @@ static void log_v(int prio, const char *fmt, va_list ap)
 static void
 log_v(int prio, const char *fmt, va_list ap)
 {
+	if (prio <= LOG_WARNING) {
+		va_list aq;
+
+		va_copy(aq, ap);
+		(void)vsnprintf(log_last, sizeof(log_last), fmt, aq);
+		va_end(aq);
+	}
 	if (log_file != NULL) {
 		va_list aq;
 
@@ -95,4 +103,11 @@ log_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_v(LOG_ERR, fmt, ap);
 	va_end(ap);
+}
+
+/* log_last_problem - the text of the last warning or error line, or "" */
+const char *
+log_last_problem(void)
+{
+	return log_last;
 }

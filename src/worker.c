@@ -6,7 +6,10 @@
  *	how it ended: 0 after writing a whole result, WORKER_EXIT_NOMEM when
  *	an allocation failed under RLIMIT_AS; a signal (SIGSEGV, SIGABRT,
  *	SIGXCPU, SIGKILL) is a crash or, for SIGXCPU, the CPU limit;
- *	WORKER_EXIT_TEMPFAIL is the gateway's own trouble met by fn. The child
+ *	WORKER_EXIT_TEMPFAIL is the gateway's own trouble met by fn; before
+ *	it the child writes on the pipe its last logged problem, which the
+ *	parent's error repeats (printable, cut short): a worker's own log line
+ *	may never be written (a log file under RLIMIT_FSIZE 0). The child
  *	leaves with _exit() — it is a separate process, not the filter.
  *
  *	gpg, which gpgme runs from the child for decryption and verification,
@@ -53,6 +56,7 @@
 #include <unistd.h>
 
 #include "psirt/buf.h"
+#include "psirt/log.h"
 #include "psirt/safeio.h"
 #include "psirt/timing.h"
 #include "psirt/worker.h"
@@ -60,6 +64,7 @@
 
 #define WORKER_EXIT_NOMEM 3
 #define WORKER_EXIT_TEMPFAIL 4
+#define WORKER_REASON_MAX 400		/* bytes of a deferring worker's why */
 #define WORKER_MAX_FDS 64
 #define RESULT_HEADER 8			/* the result's length, big-endian */
 
@@ -97,6 +102,7 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 	unsigned char hdr[RESULT_HEADER];
 	struct report *r;
 	struct buf out;
+	const char *msg;
 	size_t i;
 	int devnull;
 
@@ -130,8 +136,12 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 	    strcmp(opts->test_hook, "worker-crash") == 0)
 		abort();
 	r = report_new();
-	if (fn(arg, r) < 0)
+	if (fn(arg, r) < 0) {
+		/* Why, for the parent's log line (see DESCRIPTION). */
+		msg = log_last_problem();
+		(void)safeio_write_all(wfd, msg, strlen(msg));
 		_exit(WORKER_EXIT_TEMPFAIL);
+	}
 	timing_phase(TIMING_RESULT);
 	buf_init(&out, opts->max_result);
 	if (report_encode(r, &out) != BUF_OK) {
@@ -231,6 +241,40 @@ reap(pid_t pid, const char *why)
 	return "worker-crash";
 }
 
+/*
+ * tempfail_reason - the error for a worker that deferred: its own words
+ * (its last log problem, "QUEUEID: what; deferring", of which "what" is
+ * kept), printable ASCII only and cut short, as the worker is not trusted
+ */
+static char *
+tempfail_reason(const struct buf *res)
+{
+	static const char tail[] = "; deferring";
+	char said[WORKER_REASON_MAX + 1], *what = said, *colon;
+	struct buf b;
+	size_t i, n = res->len < WORKER_REASON_MAX ? res->len :
+	    WORKER_REASON_MAX;
+
+	for (i = 0; i < n; i++)
+		said[i] = res->data[i] >= 0x20 && res->data[i] < 0x7f ?
+		    (char)res->data[i] : '?';
+	said[n] = '\0';
+	colon = strstr(said, ": ");
+	if (colon != NULL && memchr(said, ' ', (size_t)(colon - said)) == NULL)
+		what = colon + 2;
+	n = strlen(what);
+	if (n >= sizeof(tail) - 1 &&
+	    strcmp(what + n - (sizeof(tail) - 1), tail) == 0)
+		what[n - (sizeof(tail) - 1)] = '\0';
+	buf_init(&b, sizeof(said) + 64);
+	(void)buf_puts(&b, "the worker met the gateway's own trouble");
+	if (what[0] != '\0') {
+		(void)buf_puts(&b, ": ");
+		(void)buf_puts(&b, what);
+	}
+	return buf_steal(&b);
+}
+
 /* worker_run - fork, limit, run fn, collect and check the result */
 int
 worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
@@ -274,12 +318,12 @@ worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
 		why = "worker-crash";
 		free(derr);
 	}
-	buf_free(&res);
 	if (why != NULL && strcmp(why, "tempfail") == 0) {
-		*error_r = xstrdup("the worker met the gateway's own trouble "
-		    "(see its log line)");
+		*error_r = tempfail_reason(&res);
+		buf_free(&res);
 		return -1;
 	}
+	buf_free(&res);
 	if (why != NULL) {
 		*r_r = report_new();
 		report_quarantine(*r_r, why);

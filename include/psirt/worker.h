@@ -14,7 +14,8 @@
  *	shadow memory needs the address space), worker_timeout.
  * DIAGNOSTICS
  *	-1 with error_r only for the gateway's trouble (pipe, fork, or fn
- *	reporting it).
+ *	reporting it; then error_r repeats fn's last log_error() or
+ *	log_warning(), printable ASCII only and cut short).
  * SECURITY
  *	The child shares nothing writable with the parent but the pipe.
  */

@@ -256,6 +256,9 @@ for k in "$keys"/*.key; do echo "damaged" >"$k"; done
 kill_agent
 enc_mail "damaged key"
 deferred "damaged secret key"
+check "damaged secret key: the log line says why (the worker's words)" \
+    has "$T/log" "own trouble: decryption: the gateway's secret key" \
+    "does not decrypt (missing, unreadable or damaged)"
 rm -rf "$keys"
 cp -a "$T/keys.saved" "$keys"
 kill_agent
