@@ -111,3 +111,10 @@ log_last_problem(void)
 {
 	return log_last;
 }
+
+/* log_forget_problem - log_last_problem() is "" again */
+void
+log_forget_problem(void)
+{
+	log_last[0] = '\0';
+}

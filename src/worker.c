@@ -136,6 +136,7 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 	    strcmp(opts->test_hook, "worker-crash") == 0)
 		abort();
 	r = report_new();
+	log_forget_problem();		/* the parent's are not ours */
 	if (fn(arg, r) < 0) {
 		/* Why, for the parent's log line (see DESCRIPTION). */
 		msg = log_last_problem();

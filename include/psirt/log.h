@@ -9,8 +9,9 @@
  *	and the tests); psirt-filter never writes to stderr. log_open_file()
  *	appends the same lines, with a time and pid, to a file (the tests).
  *	log_last_problem() is the text of the last warning or error, cut to
- *	LOG_LAST_MAX - 1 bytes: the worker hands it to the parent when it
- *	defers, because the worker itself may not write a log file.
+ *	LOG_LAST_MAX - 1 bytes (log_forget_problem() empties it): the worker
+ *	hands it to the parent when it defers, because the worker itself may
+ *	not write a log file.
  */
 #ifndef PSIRT_LOG_H
 #define PSIRT_LOG_H
@@ -29,5 +30,6 @@ void log_info(const char *fmt, ...) PSIRT_PRINTF(1, 2);
 void log_warning(const char *fmt, ...) PSIRT_PRINTF(1, 2);
 void log_error(const char *fmt, ...) PSIRT_PRINTF(1, 2);
 const char *log_last_problem(void);
+void log_forget_problem(void);
 
 #endif

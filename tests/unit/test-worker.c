@@ -79,10 +79,14 @@ main(void)
 	int ok;
 
 	log_open("test-worker", LOG_TO_STDERR);
+	/* The parent's own problem, logged before the fork, is not the
+	 * worker's: to stderr, out of the TAP stream. */
+	log_warning("a problem of the parent's own");
 
 	TAP_OK(run(defer_silent, NULL, &err, &r) == -1 && r == NULL,
 	    "a deferring worker: -1");
-	TAP_STR_EQ(err, PREFIX, "nothing logged: the error says only that");
+	TAP_STR_EQ(err, PREFIX, "nothing logged by the worker: the error says "
+	    "only that (not the parent's earlier problem)");
 	free(err);
 
 	TAP_OK(run(defer_logged, "ab12cd34ef56", &err, &r) == -1,
