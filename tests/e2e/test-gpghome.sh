@@ -370,7 +370,11 @@ hold() {
 	rm -f "$T/held" "$T/released"
 	flock "$1" "$lock" sh -c "touch '$T/held'; sleep $2; \
 	    date +%s.%N >'$T/released'" &
-	while [ ! -e "$T/held" ]; do sleep 0.05; done
+	_i=0
+	while [ ! -e "$T/held" ] && [ $_i -lt $((200 * SLOW)) ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
 }
 
 # after_release - now is no earlier than the release of the lock
