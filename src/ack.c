@@ -421,7 +421,8 @@ static int
 wait_child(pid_t pid, int *status)
 {
 	struct timespec ts;
-	long step = 100 * 1000, waited = 0;	/* ns; microseconds */
+	long step = 100 * 1000;		/* the next sleep, nanoseconds */
+	long waited = 0;		/* slept so far, microseconds */
 	pid_t w;
 
 	while (waited < ACK_SEND_TIMEOUT * 1000L * 1000L) {
