@@ -2,10 +2,11 @@
  * NAME
  *	intake - the worker's pipeline for one message
  * DESCRIPTION
- *	See include/psirt/intake.h. The steps: prescan_check(), then
- *	mime_extract() of the whole message (headers, flags, and the plain
- *	view of body and attachments: all that plain mail needs), then
- *	mime_walk() and classify_tree(), then by the kind of message:
+ *	See include/psirt/intake.h. The steps: prescan_check() and
+ *	mime_walk() of the whole message, mime_extract_tree() from that walk
+ *	(headers, flags, and the plain view of body and attachments: all
+ *	that plain mail needs), classify_tree() of the same walk, then by the
+ *	kind of message:
  *
  *	PGP/MIME encrypted: the ciphertext part is decrypted; when the
  *	plaintext is itself multipart/signed it is verified (detached) and
@@ -455,12 +456,13 @@ addr_same(const char *a, const char *b)
 }
 
 /*
- * take_view - a whole message's entity (plaintext or signed part) gives
- * the body and attachments; its Subject and From are the protected
- * headers, compared with the outer ones
+ * take_view - a whole message's entity (plaintext or signed part), walked
+ * into t, gives the body and attachments; its Subject and From are the
+ * protected headers, compared with the outer ones
  */
 static void
-take_view(struct intake *st, const unsigned char *view, size_t len)
+take_view(struct intake *st, const unsigned char *view, size_t len,
+    const struct mime_tree *t, const char *walk_limit)
 {
 	struct report *in = report_new(), *r = st->r;
 	struct attachment *att;
@@ -468,7 +470,8 @@ take_view(struct intake *st, const unsigned char *view, size_t len)
 	char *body;
 	size_t n;
 
-	limit = mime_extract(view, len, st->job->limits, in);
+	limit = mime_extract_tree(view, len, st->job->limits, t, walk_limit,
+	    in);
 	body = r->body, r->body = in->body, in->body = body;
 	n = r->body_len, r->body_len = in->body_len, in->body_len = n;
 	att = r->att, r->att = in->att, in->att = att;
@@ -623,34 +626,46 @@ parts(struct intake *st, const struct mime_tree *t, const struct classify *c)
 }
 
 /*
- * open_view - the entity of a whole message becomes the report's body;
- * OpenPGP parts nested in it are handled each on its own
+ * open_view - the entity of a whole message, walked into t (freed here),
+ * becomes the report's body; OpenPGP parts nested in it are handled each
+ * on its own
  */
 static int
-open_view(struct intake *st, const unsigned char *view, size_t len)
+open_view(struct intake *st, const unsigned char *view, size_t len,
+    struct mime_tree *t, const char *walk_limit)
 {
-	struct mime_tree t;
 	struct classify c;
 	int ret = 0;
 
-	take_view(st, view, len);
-	if (mime_walk(view, len, st->job->limits, &t) != NULL) {
-		mime_tree_free(&t);
+	take_view(st, view, len, t, walk_limit);
+	if (walk_limit != NULL) {
+		mime_tree_free(t);
 		return 0;		/* take_view() quarantined it */
 	}
-	classify_tree(&t, &c);
+	classify_tree(t, &c);
 	if (c.nitem > 0 || c.over) {
 		st->nested = 1;
 		st->have_enc = 0;
 		st->enc = ENC_NONE;
-		ret = do_parts(st, &t, &c);
+		ret = do_parts(st, t, &c);
 		if (st->have_enc && st->r->encryption == ENC_NONE)
 			st->r->encryption = st->enc;
 		st->nested = 0;
 	}
 	classify_free(&c);
-	mime_tree_free(&t);
+	mime_tree_free(t);
 	return ret;
+}
+
+/* walk_view - open_view() of an entity not walked yet */
+static int
+walk_view(struct intake *st, const unsigned char *view, size_t len)
+{
+	struct mime_tree t;
+	const char *walk_limit;
+
+	walk_limit = mime_walk(view, len, st->job->limits, &t);
+	return open_view(st, view, len, &t, walk_limit);
 }
 
 /* whole_signed - a top-level multipart/signed */
@@ -664,13 +679,14 @@ whole_signed(struct intake *st, const struct mime_tree *t,
 	if (verify_mime(st, t, it, &v) < 0)
 		return -1;
 	set_sig(st->r, &v);
-	return open_view(st, data->raw, data->raw_len);
+	return walk_view(st, data->raw, data->raw_len);
 }
 
 /*
  * open_plaintext - a PGP/MIME plaintext: verified first when it is
- * itself multipart/signed (then its signed part is the view). The view
- * lies in p: this walk's decoded parts go before open_view() walks it.
+ * itself multipart/signed (then its signed part is the view, walked on
+ * its own once this walk's decoded parts are gone), else the plaintext
+ * is the view and this walk serves it too.
  */
 static int
 open_plaintext(struct intake *st, const unsigned char *p, size_t len)
@@ -679,24 +695,27 @@ open_plaintext(struct intake *st, const unsigned char *p, size_t len)
 	struct classify c;
 	struct pgp_verify v;
 	const struct mime_part *data;
+	const char *walk_limit;
 	int ret = 0;
 
 	memset(&c, 0, sizeof(c));
-	if (mime_walk(p, len, st->job->limits, &t) == NULL)
+	if ((walk_limit = mime_walk(p, len, st->job->limits, &t)) == NULL)
 		classify_tree(&t, &c);
-	if (c.kind == CLASSIFY_MIME_SIGNED) {
-		if (verify_mime(st, &t, &c.item[0], &v) < 0)
-			ret = -1;
-		else {
-			set_sig(st->r, &v);
-			data = &t.parts[c.item[0].data];
-			p = data->raw;
-			len = data->raw_len;
-		}
+	if (c.kind != CLASSIFY_MIME_SIGNED) {
+		classify_free(&c);
+		return open_view(st, p, len, &t, walk_limit);
+	}
+	if (verify_mime(st, &t, &c.item[0], &v) < 0)
+		ret = -1;
+	else {
+		set_sig(st->r, &v);
+		data = &t.parts[c.item[0].data];
+		p = data->raw;
+		len = data->raw_len;
 	}
 	classify_free(&c);
 	mime_tree_free(&t);
-	return ret < 0 ? -1 : open_view(st, p, len);
+	return ret < 0 ? -1 : walk_view(st, p, len);
 }
 
 /*
@@ -910,13 +929,17 @@ intake_process(void *arg, struct report *r)
 	int ret = 0;
 
 	/*
-	 * mime_extract() runs the pre-scan itself; past a limit it still
-	 * fills the headers and the sanitized raw text before we quarantine.
+	 * mime_walk() runs the pre-scan itself; past a limit the extraction
+	 * still fills the headers and the sanitized raw text before we
+	 * quarantine. One walk serves the extraction and the classification.
 	 */
-	limit = mime_extract(job->msg, job->len, job->limits, r);
+	limit = mime_walk(job->msg, job->len, job->limits, &tree);
+	limit = mime_extract_tree(job->msg, job->len, job->limits, &tree,
+	    limit, r);
 	mime_reply_headers(job->msg, job->len, r);
 	if (limit != NULL) {
 		quarantine_limit(r, limit);
+		mime_tree_free(&tree);
 		return 0;
 	}
 	memset(&st, 0, sizeof(st));
@@ -924,8 +947,7 @@ intake_process(void *arg, struct report *r)
 	st.r = r;
 	buf_init(&st.notes, NOTES_MAX);
 	memset(&c, 0, sizeof(c));
-	if (mime_walk(job->msg, job->len, job->limits, &tree) == NULL)
-		classify_tree(&tree, &c);
+	classify_tree(&tree, &c);
 	switch (c.kind) {
 	case CLASSIFY_PLAIN:
 		break;

@@ -1539,14 +1539,14 @@ keep_unparsed(struct body *b, const unsigned char *msg, size_t len,
 	b->natt++;
 }
 
-/* mime_extract - fill r from a whole message: headers, body, attachments */
+/* mime_extract_tree - see mime.h */
 const char *
-mime_extract(const unsigned char *msg, size_t len, const struct limits *lim,
-    struct report *r)
+mime_extract_tree(const unsigned char *msg, size_t len,
+    const struct limits *lim, const struct mime_tree *tree,
+    const char *walk_limit, struct report *r)
 {
-	struct mime_tree tree;
 	struct body b;
-	const char *limit;
+	const char *limit = walk_limit;
 
 	if (msg == NULL) {
 		msg = (const unsigned char *)"";
@@ -1556,16 +1556,15 @@ mime_extract(const unsigned char *msg, size_t len, const struct limits *lim,
 	buf_init(&b.text, lim->max_message_size);
 	b.rc = BUF_OK;
 	extract_headers(msg, len, r);
-	limit = mime_walk(msg, len, lim, &tree);
 	if (limit != NULL) {
 		/* Not walked: keep the message text readable, capped. */
 		(void)sanitize_text(msg, len, &b.text, &r->flags);
 	} else {
-		if (tree.parse_error)
+		if (tree->parse_error)
 			r->flags |= FLAG_PARSE_ERROR;
-		extract_parts(&tree, r, &b);
+		extract_parts(tree, r, &b);
 		if (b.rc == BUF_OK && b.natt == 0 &&
-		    hidden_structure(msg, len, &tree))
+		    hidden_structure(msg, len, tree))
 			keep_unparsed(&b, msg, len, r);
 		if (b.rc != BUF_OK)
 			limit = "max_message_size";
@@ -1574,6 +1573,19 @@ mime_extract(const unsigned char *msg, size_t len, const struct limits *lim,
 	if (limit != NULL)
 		quarantine_limit(r, limit);
 	buf_free(&b.text);
+	return limit;
+}
+
+/* mime_extract - fill r from a whole message: headers, body, attachments */
+const char *
+mime_extract(const unsigned char *msg, size_t len, const struct limits *lim,
+    struct report *r)
+{
+	struct mime_tree tree;
+	const char *limit;
+
+	limit = mime_walk(msg, len, lim, &tree);
+	limit = mime_extract_tree(msg, len, lim, &tree, limit, r);
 	mime_tree_free(&tree);
 	return limit;
 }

@@ -81,6 +81,14 @@ void mime_reply_headers(const unsigned char *msg, size_t len,
  */
 const char *mime_extract(const unsigned char *msg, size_t len,
     const struct limits *lim, struct report *r);
+/*
+ * mime_extract_tree - mime_extract() from tree, the walk of msg that
+ * mime_walk() made and returned walk_limit for: the caller keeps the
+ * tree (one walk of the message instead of two when it needs both)
+ */
+const char *mime_extract_tree(const unsigned char *msg, size_t len,
+    const struct limits *lim, const struct mime_tree *tree,
+    const char *walk_limit, struct report *r);
 
 /* The header block of an outgoing acknowledgement (ASCII values). */
 struct mime_out_headers {

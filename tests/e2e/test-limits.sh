@@ -225,9 +225,9 @@ elif [ -n "${VALGRIND:-}" ]; then
 	TAP_N=$((TAP_N + 1))
 	echo "ok $TAP_N # SKIP worker_memory_limit under valgrind"
 else
-	setconf worker_memory_limit 128M
+	setconf worker_memory_limit 64M
 	printf '\n' >>"$T/big"	# another message, not a redelivery
-	over "worker_memory_limit 128M: the 40 MiB message" "$T/big" \
+	over "worker_memory_limit 64M: the 40 MiB message" "$T/big" \
 	    limit:worker_memory_limit
 	setconf worker_memory_limit 1G
 fi
