@@ -14,6 +14,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "psirt/buf.h"
@@ -35,6 +36,16 @@ buf_free(struct buf *b)
 {
 	if (b->data != NULL)
 		xfree_wipe(b->data, b->alloc);
+	b->data = NULL;
+	b->len = 0;
+	b->alloc = 0;
+}
+
+/* buf_release - release the storage unwiped: see buf.h */
+void
+buf_release(struct buf *b)
+{
+	free(b->data);
 	b->data = NULL;
 	b->len = 0;
 	b->alloc = 0;

@@ -723,6 +723,8 @@ open_plaintext(struct intake *st, const unsigned char *p, size_t len)
  * goes before the decryption (its outer view is in the report already,
  * the ciphertext a part of t), t once decrypted: peak memory holds the
  * plaintext and its parts, not the message and the ciphertext too.
+ * Neither is plaintext, nor is the outer view: released unwiped (the
+ * decryption's fork left their pages shared, a wipe would copy them).
  */
 static int
 whole_encrypted(struct intake *st, struct mime_tree *t,
@@ -735,18 +737,18 @@ whole_encrypted(struct intake *st, struct mime_tree *t,
 	int ret = 0;
 
 	if (st->job->input != NULL)
-		buf_free(st->job->input);
+		buf_release(st->job->input);
 	if (decrypt(st, data->content, data->content_len, ENC_PGP_MIME,
 	    &d) < 0)
 		return -1;
-	mime_tree_free(t);
+	mime_tree_release(t);
 	st->r->encryption = d.enc;
 	if (d.enc != ENC_PGP_MIME)
 		note_failure(st, "the message", &d);
 	else {
 		set_sig(st->r, &d.verify);
 		/* The outer view (the ciphertext) gives way to the inner. */
-		report_clear_attachments(st->r);
+		report_release_attachments(st->r);
 		ret = open_plaintext(st, d.plain.data != NULL ? d.plain.data :
 		    (const unsigned char *)"", d.plain.len);
 		/* The plaintext itself becomes the attachment, not a copy. */
@@ -939,7 +941,7 @@ intake_process(void *arg, struct report *r)
 	mime_reply_headers(job->msg, job->len, r);
 	if (limit != NULL) {
 		quarantine_limit(r, limit);
-		mime_tree_free(&tree);
+		mime_tree_release(&tree);
 		return 0;
 	}
 	memset(&st, 0, sizeof(st));
@@ -974,7 +976,7 @@ intake_process(void *arg, struct report *r)
 	    r->processing == PROC_STORED)
 		quarantine_limit(r, "max_decrypted_size");
 	classify_free(&c);
-	mime_tree_free(&tree);
+	mime_tree_release(&tree);	/* the message's own parts */
 	pgp_close(&st.pgp);
 	buf_free(&st.notes);
 	return ret;

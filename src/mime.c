@@ -819,9 +819,9 @@ mime_walk(const unsigned char *msg, size_t len, const struct limits *lim,
 	return limit;
 }
 
-/* mime_tree_free - release every part */
-void
-mime_tree_free(struct mime_tree *tree)
+/* tree_free - release every part, the decoded contents wiped or not */
+static void
+tree_free(struct mime_tree *tree, int wipe)
 {
 	size_t i;
 	struct mime_part *mp;
@@ -833,11 +833,27 @@ mime_tree_free(struct mime_tree *tree)
 		free(mp->protocol);
 		free(mp->micalg);
 		free(mp->filename);
-		if (mp->content != NULL)
+		if (mp->content != NULL && wipe)
 			xfree_wipe(mp->content, mp->content_len);
+		else
+			free(mp->content);
 	}
 	free(tree->parts);
 	memset(tree, 0, sizeof(*tree));
+}
+
+/* mime_tree_free - release every part, contents wiped */
+void
+mime_tree_free(struct mime_tree *tree)
+{
+	tree_free(tree, 1);
+}
+
+/* mime_tree_release - release every part unwiped: see mime.h */
+void
+mime_tree_release(struct mime_tree *tree)
+{
+	tree_free(tree, 0);
 }
 
 /* One header field of a raw header block. */

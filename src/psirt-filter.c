@@ -333,13 +333,16 @@ offered_keys(const struct config *cfg, struct pgp **p,
 
 /*
  * store_and_ack - correlate, pin keys, store in one transaction, then
- * acknowledge; -1 (logged) when Postfix must retry
+ * acknowledge; -1 (logged) when Postfix must retry. The report is freed
+ * once stored: wiped before the ack's gpg and sendmail are forked (after
+ * a fork the wipe would copy every page they share).
  */
 static int
 store_and_ack(const struct config *cfg, struct store *st,
-    const struct report *r, const struct rawmail *rm, const char *sender,
+    struct report **rp, const struct rawmail *rm, const char *sender,
     const char *hook, const char *qid)
 {
+	const struct report *r = *rp;
 	char fprs[PGP_MAX_IMPORT_KEYS][PGP_FPR_MAX + 1];
 	const char *fpr_ptrs[PGP_MAX_IMPORT_KEYS];
 	char case_id[STORE_CASE_ID_MAX];
@@ -397,6 +400,8 @@ store_and_ack(const struct config *cfg, struct store *st,
 	if (hook != NULL && strcmp(hook, "kill-after-commit") == 0)
 		(void)raise(SIGKILL);
 	log_decision(case_id, clean_sender, rm, r, duplicate);
+	report_free(rp);
+	r = NULL;
 	rc = 0;
 	/* After the commit: an ack that fails is retried, never a deferral. */
 	if (ack_id != 0 && gateway_pgp(cfg, &p, qid) != NULL &&
@@ -592,7 +597,7 @@ filter(const struct config *cfg, const char *sender, const char *hook)
 		log_error("%s: store: %s; deferring", qid, err);
 		goto out;
 	}
-	if (store_and_ack(cfg, st, r, &rm, sender, hook, qid) < 0)
+	if (store_and_ack(cfg, st, &r, &rm, sender, hook, qid) < 0)
 		goto out;
 	rc = PSIRT_EX_OK;
 out:

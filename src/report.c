@@ -132,9 +132,9 @@ report_take_attachment(struct report *r, const char *name,
 	return a;
 }
 
-/* report_clear_attachments - drop every attachment (contents wiped) */
-void
-report_clear_attachments(struct report *r)
+/* clear_attachments - drop every attachment, contents wiped or not */
+static void
+clear_attachments(struct report *r, int wipe)
 {
 	size_t i;
 
@@ -142,10 +142,28 @@ report_clear_attachments(struct report *r)
 		free(r->att[i].name);
 		free(r->att[i].declared_type);
 		free(r->att[i].sniffed_type);
-		if (!borrowed(r, r->att[i].data))
+		if (borrowed(r, r->att[i].data))
+			continue;
+		if (wipe)
 			xfree_wipe(r->att[i].data, r->att[i].size);
+		else
+			free(r->att[i].data);
 	}
 	r->natt = 0;
+}
+
+/* report_clear_attachments - drop every attachment (contents wiped) */
+void
+report_clear_attachments(struct report *r)
+{
+	clear_attachments(r, 1);
+}
+
+/* report_release_attachments - drop every attachment unwiped: report.h */
+void
+report_release_attachments(struct report *r)
+{
+	clear_attachments(r, 0);
 }
 
 /* report_add_attachment - append a copy of the content */

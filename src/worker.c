@@ -152,7 +152,11 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 		buf_reset(&out);
 		(void)report_encode(r, &out);
 	}
-	report_free(&r);
+	/*
+	 * r is not freed: it goes with the worker at _exit, as the encoded
+	 * copy in out does, the kernel taking their pages back. Wiping it
+	 * here would only copy every page the decryption's fork left shared.
+	 */
 	/* Its length first, so that the parent allocates once. */
 	for (i = 0; i < RESULT_HEADER; i++)
 		hdr[i] = (unsigned char)((uint64_t)out.len >>
@@ -307,7 +311,7 @@ worker_run(const struct worker_opts *opts, worker_fn fn, void *arg,
 	/* The worker has its own copy now: the parent's goes before the
 	 * result comes in (peak memory: one of them, not both). */
 	if (opts->input != NULL)
-		buf_free(opts->input);
+		buf_release(opts->input);
 	buf_init(&res, opts->max_result + RESULT_HEADER);
 	why = read_result(p[0], opts, &res);
 	(void)close(p[0]);

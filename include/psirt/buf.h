@@ -30,6 +30,12 @@ struct buf {
 void buf_init(struct buf *b, size_t max);
 /* buf_free - release the storage, wiping it first; the buffer stays usable */
 void buf_free(struct buf *b);
+/*
+ * buf_release - buf_free() without the wipe, only for bytes that are not
+ * plaintext and lie verbatim on disk anyway (the raw message): after a
+ * fork, wiping pages the child still shares copies every one of them
+ */
+void buf_release(struct buf *b);
 /* buf_reset - forget the content, keep the storage */
 void buf_reset(struct buf *b);
 /*

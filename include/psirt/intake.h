@@ -42,9 +42,10 @@ struct intake_job {
 	const unsigned char *msg;
 	size_t len;
 	/*
-	 * The buffer msg is in, or NULL. intake_process() frees it once the
-	 * message itself is no longer needed (a PGP/MIME message, once
-	 * decrypted): in the worker, which has its own copy.
+	 * The buffer msg is in, or NULL. intake_process() releases it
+	 * (buf_release(): the raw message, unwiped) once the message itself
+	 * is no longer needed (a PGP/MIME message, once decrypted): in the
+	 * worker, which has its own copy.
 	 */
 	struct buf *input;
 	const struct limits *limits;

@@ -54,6 +54,12 @@ const char *mime_walk(const unsigned char *msg, size_t len,
     const struct limits *lim, struct mime_tree *tree);
 void mime_tree_free(struct mime_tree *tree);
 /*
+ * mime_tree_release - mime_tree_free() without wiping the decoded
+ * contents: only for the walk of the raw message itself (its bytes lie
+ * verbatim on disk, and an encrypted message's are ciphertext)
+ */
+void mime_tree_release(struct mime_tree *tree);
+/*
  * mime_decode_header - RFC 2047-decode a raw header value to UTF-8 (not yet
  * sanitized) into out
  */

@@ -85,6 +85,11 @@ struct attachment *report_take_attachment(struct report *r, const char *name,
     const char *declared_type, unsigned char *data, size_t size);
 /* report_clear_attachments - drop every attachment (contents wiped) */
 void report_clear_attachments(struct report *r);
+/*
+ * report_release_attachments - the same unwiped, only when every
+ * attachment is a part of the raw message itself (mime_tree_release())
+ */
+void report_release_attachments(struct report *r);
 /* report_encode - serialize; BUF_LIMIT if out's cap is too small */
 int report_encode(const struct report *r, struct buf *out);
 /* report_decode - parse untrusted bytes into a new report */

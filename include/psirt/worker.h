@@ -31,8 +31,9 @@ struct worker_opts {
 	unsigned long timeout;		/* seconds, wall clock */
 	size_t max_result;		/* bytes the parent accepts */
 	const char *test_hook;	/* "worker-hang", "worker-crash", NULL */
-	struct buf *input;	/* freed in the parent once the worker has
-				 * its copy (the raw mail), or NULL */
+	struct buf *input;	/* the raw mail, or NULL: released unwiped
+				 * (buf_release()) in the parent once the
+				 * worker has its copy */
 };
 
 /*
