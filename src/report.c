@@ -128,7 +128,6 @@ report_take_attachment(struct report *r, const char *name,
 	free(a->data);
 	a->data = data != NULL ? data : (unsigned char *)xstrdup("");
 	a->size = data != NULL ? size : 0;
-	sha256_hex(a->data, a->size, a->sha256);
 	return a;
 }
 
@@ -183,7 +182,6 @@ report_add_attachment(struct report *r, const char *name,
 	a->declared_type = xstrdup(declared_type);
 	a->data = (unsigned char *)xmemdup(data, size);
 	a->size = size;
-	sha256_hex(data, size, a->sha256);
 	return a;
 }
 

@@ -77,7 +77,11 @@ void report_set(char **field, const char *s);
 void report_set_body(struct report *r, const char *p, size_t len);
 /* report_quarantine - mark quarantined with a reason word */
 void report_quarantine(struct report *r, const char *reason);
-/* report_add_attachment - append a copy of the content; digest computed */
+/*
+ * report_add_attachment - append a copy of the content. The digest stays
+ * empty: report_decode() computes it in the parent, which stores it (the
+ * worker's would not be trusted, so the worker does not compute one).
+ */
 struct attachment *report_add_attachment(struct report *r, const char *name,
     const char *declared_type, const unsigned char *data, size_t size);
 /* report_take_attachment - the same, taking data (malloc'd) as it is */
