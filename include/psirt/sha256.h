@@ -27,5 +27,7 @@ void sha256_update(struct sha256 *s, const void *p, size_t len);
 void sha256_final_hex(struct sha256 *s, char hex[SHA256_HEX_LEN + 1]);
 /* sha256_hex - one-shot digest of a buffer */
 void sha256_hex(const void *p, size_t len, char hex[SHA256_HEX_LEN + 1]);
+/* sha256_accelerated - 1 when the CPU's SHA extensions do the work */
+int sha256_accelerated(void);
 
 #endif

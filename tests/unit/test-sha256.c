@@ -1,7 +1,14 @@
 /*
  * NAME
  *	test-sha256 - FIPS 180-4 example vectors
+ * DESCRIPTION
+ *	Built twice: as test-sha256 (the CPU's SHA extensions when it has
+ *	them) and as test-sha256-portable (PSIRT_SHA256_PORTABLE: the
+ *	portable code only). Inputs go in one piece, in pieces that are not
+ *	multiples of a block, and a byte at a time.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "psirt/sha256.h"
@@ -30,6 +37,28 @@ static const struct {
      "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
 };
 
+/* million_a - one million "a" hashed in pieces of size step */
+static void
+million_a(size_t step, const char *name)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	unsigned char *a = malloc(1000000);
+	struct sha256 s;
+	size_t off, n;
+
+	if (a == NULL)
+		return;
+	memset(a, 'a', 1000000);
+	sha256_init(&s);
+	for (off = 0; off < 1000000; off += n) {
+		n = 1000000 - off < step ? 1000000 - off : step;
+		sha256_update(&s, a + off, n);
+	}
+	sha256_final_hex(&s, hex);
+	TAP_STR_EQ(hex, cases[3].want, name);
+	free(a);
+}
+
 int
 main(void)
 {
@@ -37,6 +66,8 @@ main(void)
 	struct sha256 s;
 	size_t i, r;
 
+	printf("# SHA extensions used: %s\n", sha256_accelerated() ? "yes" :
+	    "no");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		sha256_init(&s);
 		for (r = 0; r < cases[i].repeat; r++)
@@ -46,5 +77,8 @@ main(void)
 	}
 	sha256_hex("abc", 3, hex);
 	TAP_STR_EQ(hex, cases[1].want, "one-shot");
+	million_a(1000000, "one million a in one piece");
+	million_a(1000, "one million a in pieces of 1000 bytes");
+	million_a(4097, "one million a in pieces of 4097 bytes");
 	return tap_done();
 }
