@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "psirt/report.h"
+#include "psirt/safeio.h"
 #include "psirt/text.h"
 #include "psirt/xalloc.h"
 
@@ -43,11 +44,44 @@ static const struct {
 
 #define STR_FIELD(r, i) ((char **)((char *)(r) + str_fields[i].off))
 
-/* An encoding pass: out NULL only counts. */
+/*
+ * An encoding pass: onto out, or onto fd (>= 0) through stage, or, with
+ * neither, only counted. Onto fd, a content longer than stage is written
+ * from the report's own memory.
+ */
+#define ENC_STAGE 16384
 struct enc {
 	struct buf *out;
+	int fd;
 	size_t n;
+	unsigned char *stage;
+	size_t staged;
 };
+
+/* flush - the staged bytes onto e->fd; BUF_LIMIT when the write fails */
+static int
+flush(struct enc *e)
+{
+	int rc = safeio_write_all(e->fd, e->stage, e->staged);
+
+	e->staged = 0;
+	return rc < 0 ? BUF_LIMIT : BUF_OK;
+}
+
+/* emit - bytes onto fd, staged unless they are many */
+static int
+emit(struct enc *e, const void *p, size_t len)
+{
+	if (len > ENC_STAGE - e->staged && flush(e) != BUF_OK)
+		return BUF_LIMIT;
+	if (len > ENC_STAGE)
+		return safeio_write_all(e->fd, p, len) < 0 ? BUF_LIMIT :
+		    BUF_OK;
+	if (len > 0)
+		memcpy(e->stage + e->staged, p, len);
+	e->staged += len;
+	return BUF_OK;
+}
 
 /* report_new - an empty report */
 struct report *
@@ -194,13 +228,16 @@ put(struct enc *e, char tag, const void *p, size_t len)
 	if (len > UINT32_MAX)
 		return BUF_LIMIT;
 	e->n += sizeof(hdr) + len;
-	if (e->out == NULL)
+	if (e->out == NULL && e->fd < 0)
 		return BUF_OK;
 	hdr[0] = (unsigned char)tag;
 	hdr[1] = (unsigned char)(len >> 24);
 	hdr[2] = (unsigned char)(len >> 16);
 	hdr[3] = (unsigned char)(len >> 8);
 	hdr[4] = (unsigned char)len;
+	if (e->out == NULL)
+		return emit(e, hdr, sizeof(hdr)) != BUF_OK ? BUF_LIMIT :
+		    emit(e, p, len);
 	if (buf_append(e->out, hdr, sizeof(hdr)) != BUF_OK)
 		return BUF_LIMIT;
 	return buf_append(e->out, p, len);
@@ -251,13 +288,36 @@ encode(const struct report *r, struct enc *e)
 int
 report_encode(const struct report *r, struct buf *out)
 {
-	struct enc e = { NULL, 0 };
+	struct enc e = { NULL, -1, 0, NULL, 0 };
 
 	if (encode(r, &e) != BUF_OK || e.n > out->max - out->len ||
 	    buf_presize(out, out->len + e.n) != BUF_OK)
 		return BUF_LIMIT;
 	e.out = out;
 	return encode(r, &e);
+}
+
+/* report_size - see report.h */
+size_t
+report_size(const struct report *r)
+{
+	struct enc e = { NULL, -1, 0, NULL, 0 };
+
+	return encode(r, &e) == BUF_OK ? e.n : SIZE_MAX;
+}
+
+/* report_write - see report.h */
+int
+report_write(const struct report *r, int fd)
+{
+	unsigned char stage[ENC_STAGE];
+	struct enc e = { NULL, -1, 0, NULL, 0 };
+
+	e.fd = fd;
+	e.stage = stage;
+	if (encode(r, &e) != BUF_OK || flush(&e) != BUF_OK)
+		return -1;
+	return 0;
 }
 
 /* fail - set a decode error message */

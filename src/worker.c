@@ -38,7 +38,7 @@
  *	-1 with error_r only when pipe() or fork() fail.
  * SECURITY
  *	The result on the pipe: its length (RESULT_HEADER bytes, big-endian),
- *	then report_encode()'s records. The parent allocates once for the
+ *	then report_encode()'s records (report_write()). The parent allocates once for the
  *	length claimed (within max_result) and never trusts the result:
  *	report_decode_buf() checks it.
  */
@@ -101,9 +101,8 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 {
 	unsigned char hdr[RESULT_HEADER];
 	struct report *r;
-	struct buf out;
 	const char *msg;
-	size_t i;
+	size_t i, n;
 	int devnull;
 
 	timing_worker_start();
@@ -144,25 +143,24 @@ child_main(const struct worker_opts *opts, int wfd, worker_fn fn, void *arg)
 		_exit(WORKER_EXIT_TEMPFAIL);
 	}
 	timing_phase(TIMING_RESULT);
-	buf_init(&out, opts->max_result);
-	if (report_encode(r, &out) != BUF_OK) {
+	if ((n = report_size(r)) > opts->max_result) {
 		report_free(&r);
 		r = report_new();
 		report_quarantine(r, "limit:result-size");
-		buf_reset(&out);
-		(void)report_encode(r, &out);
+		n = report_size(r);
 	}
-	/*
-	 * r is not freed: it goes with the worker at _exit, as the encoded
-	 * copy in out does, the kernel taking their pages back. Wiping it
-	 * here would only copy every page the decryption's fork left shared.
-	 */
 	/* Its length first, so that the parent allocates once. */
 	for (i = 0; i < RESULT_HEADER; i++)
-		hdr[i] = (unsigned char)((uint64_t)out.len >>
+		hdr[i] = (unsigned char)((uint64_t)n >>
 		    (8 * (RESULT_HEADER - 1 - i)));
+	/*
+	 * Written from the report itself, not from a copy of it. r is not
+	 * freed: it goes with the worker at _exit, the kernel taking its
+	 * pages back; a wipe would only copy every page the decryption's
+	 * fork left shared.
+	 */
 	if (safeio_write_all(wfd, hdr, sizeof(hdr)) < 0 ||
-	    safeio_write_all(wfd, out.data, out.len) < 0)
+	    report_write(r, wfd) < 0)
 		_exit(1);
 	timing_worker_send();
 	_exit(0);

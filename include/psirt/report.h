@@ -96,6 +96,14 @@ void report_clear_attachments(struct report *r);
 void report_release_attachments(struct report *r);
 /* report_encode - serialize; BUF_LIMIT if out's cap is too small */
 int report_encode(const struct report *r, struct buf *out);
+/* report_size - the bytes report_encode() would append; SIZE_MAX if none */
+size_t report_size(const struct report *r);
+/*
+ * report_write - report_encode()'s bytes written to fd as they are made,
+ * each large content straight from the report (no copy of the whole):
+ * 0, or -1 when a write fails
+ */
+int report_write(const struct report *r, int fd);
 /* report_decode - parse untrusted bytes into a new report */
 int report_decode(const unsigned char *p, size_t len, struct report **r_r,
     char **error_r);

@@ -2,6 +2,7 @@
  * NAME
  *	test-report - worker result format: round trip and hostile bytes
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,55 @@ static const struct {
      18},
 };
 
+/*
+ * written - report_write() onto a file gives report_encode()'s bytes
+ * (enc), here and with an attachment bigger than its staging buffer
+ */
+static void
+written(struct report *r, const struct buf *enc)
+{
+	struct buf big, got;
+	unsigned char chunk[4096];
+	FILE *f = tmpfile();
+	size_t i, n;
+
+	buf_init(&got, 1 << 22);
+	TAP_OK(f != NULL && report_write(r, fileno(f)) == 0,
+	    "report_write: written");
+	if (f != NULL) {
+		rewind(f);
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			(void)buf_append(&got, chunk, n);
+		TAP_OK(got.len == enc->len && memcmp(got.data, enc->data,
+		    got.len) == 0, "report_write: report_encode's bytes");
+		fclose(f);
+	}
+	buf_free(&got);
+	buf_init(&big, 1 << 20);
+	for (i = 0; i < 100000; i++)
+		(void)buf_putc(&big, (int)(i * 7 % 256));
+	(void)report_add_attachment(r, "big.bin", "application/octet-stream",
+	    big.data, big.len);
+	buf_free(&big);
+	buf_init(&big, 1 << 22);
+	buf_init(&got, 1 << 22);
+	f = tmpfile();
+	TAP_OK(report_encode(r, &big) == BUF_OK && f != NULL &&
+	    report_write(r, fileno(f)) == 0, "report_write: 100000-byte "
+	    "attachment written");
+	if (f != NULL) {
+		rewind(f);
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			(void)buf_append(&got, chunk, n);
+		TAP_OK(got.len == big.len && got.len == report_size(r) &&
+		    memcmp(got.data, big.data, got.len) == 0,
+		    "report_write: the same bytes as report_encode");
+		fclose(f);
+	}
+	buf_free(&got);
+	buf_free(&big);
+}
+
 int
 main(void)
 {
@@ -125,6 +175,8 @@ main(void)
 	TAP_LONG_EQ(i, b.len, "every truncation refused");
 	/* Encoded in one allocation of exactly its size. */
 	TAP_LONG_EQ(b.alloc, b.len + 1, "encode allocates once, exactly");
+	TAP_LONG_EQ(report_size(r), b.len, "report_size: the encoded length");
+	written(r, &b);
 	/* report_decode_buf: the report takes the buffer, no copy. */
 	TAP_LONG_EQ(report_decode_buf(&b, 0, &d, &err), 0, "decode_buf");
 	TAP_OK(b.data == NULL && b.len == 0, "decode_buf takes the storage");
