@@ -38,9 +38,9 @@
  *	-1 with error_r only when pipe() or fork() fail.
  * SECURITY
  *	The result on the pipe: its length (RESULT_HEADER bytes, big-endian),
- *	then report_encode()'s records (report_write()). The parent allocates once for the
- *	length claimed (within max_result) and never trusts the result:
- *	report_decode_buf() checks it.
+ *	then report_encode()'s records (report_write()). The parent
+ *	allocates once for the length claimed (within max_result) and never
+ *	trusts the result: report_decode_buf() checks it.
  */
 #include <errno.h>
 #include <fcntl.h>
