@@ -625,7 +625,11 @@ content_param(const struct mailmime *m, const char *name)
 	    (char *)name));
 }
 
-/* decode_data - a copy of a libetpan body with the transfer encoding undone */
+/*
+ * decode_data - a libetpan body with the transfer encoding undone:
+ * libetpan's decoding itself (NUL-terminated, as a copy would be), or a
+ * copy of a body that was not encoded
+ */
 static void
 decode_data(const struct mailmime_data *d, struct mime_part *mp)
 {
@@ -642,9 +646,10 @@ decode_data(const struct mailmime_data *d, struct mime_part *mp)
 	    mailmime_part_parse(d->dt_data.dt_text.dt_data,
 	    d->dt_data.dt_text.dt_length, &idx, d->dt_encoding, &res,
 	    &rlen) == MAILIMF_NO_ERROR && res != NULL) {
-		mp->content = (unsigned char *)xmemdup(res, rlen);
+		/* libetpan's buffer, not a copy (tree_free() gives it back) */
+		mp->content = (unsigned char *)res;
 		mp->content_len = rlen;
-		mailmime_decoded_part_free(res);
+		mp->content_etpan = 1;
 		return;
 	}
 	mp->content = (unsigned char *)xmemdup(d->dt_data.dt_text.dt_data,
@@ -834,7 +839,9 @@ tree_free(struct mime_tree *tree, int wipe)
 		free(mp->micalg);
 		free(mp->filename);
 		if (mp->content != NULL && wipe)
-			xfree_wipe(mp->content, mp->content_len);
+			explicit_bzero(mp->content, mp->content_len);
+		if (mp->content_etpan)
+			mailmime_decoded_part_free((char *)mp->content);
 		else
 			free(mp->content);
 	}

@@ -41,6 +41,7 @@ struct mime_part {
 	size_t raw_len;
 	unsigned char *content;		/* decoded body of a leaf */
 	size_t content_len;
+	int content_etpan;		/* mime.c's own: libetpan holds it */
 };
 
 struct mime_tree {
