@@ -148,32 +148,32 @@ have_sha_ni(void)
 }
 #endif
 
-/* blocks - compress n 64-byte blocks, the fastest way this CPU has */
-static void
-blocks(struct sha256 *s, const unsigned char *p, size_t n)
+/* sha256_accelerated - see sha256.h (CPUID asked once) */
+int
+sha256_accelerated(void)
 {
 #ifdef SHA256_X86
 	static int accel = -1;
 
 	if (accel < 0)
 		accel = have_sha_ni();
-	if (accel) {
+	return accel;
+#else
+	return 0;
+#endif
+}
+
+/* blocks - compress n 64-byte blocks, the fastest way this CPU has */
+static void
+blocks(struct sha256 *s, const unsigned char *p, size_t n)
+{
+#ifdef SHA256_X86
+	if (sha256_accelerated()) {
 		blocks_x86(s, p, n);
 		return;
 	}
 #endif
 	blocks_portable(s, p, n);
-}
-
-/* sha256_accelerated - see sha256.h */
-int
-sha256_accelerated(void)
-{
-#ifdef SHA256_X86
-	return have_sha_ni();
-#else
-	return 0;
-#endif
 }
 
 /* sha256_init - start a digest */

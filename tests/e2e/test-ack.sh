@@ -297,6 +297,24 @@ env PSIRT_LOG_FILE="$T/log" $RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" \
     --retry-acks >"$T/retry.out" 2>&1
 is "$(sent)" "$((n0 + 1))" "a sent ack is not sent again"
 
+# ---- a sendmail_command that cannot be run: stored, exit 0, said -------
+
+mv "$T/bin/fake-sendmail" "$T/bin/fake-sendmail.away"
+plain "erin@example.net" "while sendmail is missing" >"$M"
+n0=$(sent)
+deliver erin@example.net "$M"
+is "$?" 0 "sendmail missing: exit 0"
+ERIN=$ID
+is "$(case_json "$ERIN" "j['acknowledged']")" None \
+    "sendmail missing: not acknowledged"
+check "sendmail missing: the log says it cannot be run" \
+    grep -qF "cannot run $T/bin/fake-sendmail: No such file or directory" \
+    "$T/log"
+mv "$T/bin/fake-sendmail.away" "$T/bin/fake-sendmail"
+env PSIRT_LOG_FILE="$T/log" $RUN_AS "$T/bin/psirt-filter" -c "$T/psirt.conf" \
+    --retry-acks >"$T/retry.out" 2>&1
+is "$(sent)" "$((n0 + 1))" "sendmail missing: the ack is sent once it is back"
+
 # ---- the deadline fires while the ack is being sent --------------------
 # The report is committed: exit 0 (a 75 would have Postfix deliver it
 # again), the ack left pending and sent by a later run.

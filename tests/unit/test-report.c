@@ -77,6 +77,25 @@ static const struct {
      18},
 };
 
+/* written_bytes - report_write() of r onto a new file, read back into out */
+static int
+written_bytes(const struct report *r, struct buf *out)
+{
+	unsigned char chunk[4096];
+	FILE *f = tmpfile();
+	size_t n;
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	rc = report_write(r, fileno(f));
+	rewind(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		(void)buf_append(out, chunk, n);
+	fclose(f);
+	return rc;
+}
+
 /*
  * written - report_write() onto a file gives report_encode()'s bytes
  * (enc), here and with an attachment bigger than its staging buffer
@@ -85,21 +104,12 @@ static void
 written(struct report *r, const struct buf *enc)
 {
 	struct buf big, got;
-	unsigned char chunk[4096];
-	FILE *f = tmpfile();
-	size_t i, n;
+	size_t i;
 
 	buf_init(&got, 1 << 22);
-	TAP_OK(f != NULL && report_write(r, fileno(f)) == 0,
-	    "report_write: written");
-	if (f != NULL) {
-		rewind(f);
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			(void)buf_append(&got, chunk, n);
-		TAP_OK(got.len == enc->len && memcmp(got.data, enc->data,
-		    got.len) == 0, "report_write: report_encode's bytes");
-		fclose(f);
-	}
+	TAP_OK(written_bytes(r, &got) == 0, "report_write: written");
+	TAP_OK(got.len == enc->len && memcmp(got.data, enc->data, got.len) ==
+	    0, "report_write: report_encode's bytes");
 	buf_free(&got);
 	buf_init(&big, 1 << 20);
 	for (i = 0; i < 100000; i++)
@@ -109,19 +119,11 @@ written(struct report *r, const struct buf *enc)
 	buf_free(&big);
 	buf_init(&big, 1 << 22);
 	buf_init(&got, 1 << 22);
-	f = tmpfile();
-	TAP_OK(report_encode(r, &big) == BUF_OK && f != NULL &&
-	    report_write(r, fileno(f)) == 0, "report_write: 100000-byte "
-	    "attachment written");
-	if (f != NULL) {
-		rewind(f);
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			(void)buf_append(&got, chunk, n);
-		TAP_OK(got.len == big.len && got.len == report_size(r) &&
-		    memcmp(got.data, big.data, got.len) == 0,
-		    "report_write: the same bytes as report_encode");
-		fclose(f);
-	}
+	TAP_OK(report_encode(r, &big) == BUF_OK && written_bytes(r, &got) == 0,
+	    "report_write: 100000-byte attachment written");
+	TAP_OK(got.len == big.len && got.len == report_size(r) &&
+	    memcmp(got.data, big.data, got.len) == 0,
+	    "report_write: the same bytes as report_encode");
 	buf_free(&got);
 	buf_free(&big);
 }
