@@ -570,6 +570,7 @@ insert_message(struct store *st, const struct store_inbound *in,
 		st_bind_text(s, 4, a->declared_type);
 		st_bind_text(s, 5, a->sniffed_type);
 		sqlite3_bind_int64(s, 6, (sqlite3_int64)a->size);
+		/* report_decode()'s, the one source of a stored report */
 		st_bind_text(s, 7, a->sha256);
 		sqlite3_bind_blob64(s, 8, a->data, a->size, SQLITE_STATIC);
 		if (st_step_done(st, s, "insert attachment", error_r) < 0)
